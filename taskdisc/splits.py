@@ -80,22 +80,24 @@ def random_split(n:int, n_train:int, seed:int=0, n_test:int=None)->tuple:
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     return perm[:n_train].sort().values,perm[n_train:n_train+(n_test or n-n_train)].sort().values
 
-# %% ../nbs/08_splits.ipynb #0f106cf8
+# %% ../nbs/08_splits.ipynb #e348da6c
 def split_accuracy(data:ImageData, # the images
                    labels:Tensor, # `(n,)` target labels
                    train_idx:Tensor, test_idx:Tensor, # the split
                    proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
                    seed:int=0,
-                  )->list: # test accuracy of each of the two networks
+                   with_preds:bool=False, # also return the networks' `(2, n_test)` predictions
+                  )->list: # test accuracy of each of the two networks (and the predictions)
     "Test accuracies of two networks trained on the training side of a split"
     proto = proto or get_protocol(data.name)
     n_classes = max(2, int(labels.max())+1)
     check_labels(labels[train_idx], len(train_idx), n_classes, 'target on the training side')
     learn = train_pair(data, labels, train_idx, test_idx, proto, seed, n_out=n_classes)
     p = pair_preds(learn)
-    return [(q == labels[test_idx]).float().mean().item() for q in p]
+    accs = [(q == labels[test_idx]).float().mean().item() for q in p]
+    return (accs,p) if with_preds else accs
 
-# %% ../nbs/08_splits.ipynb #f07de277
+# %% ../nbs/08_splits.ipynb #df849152
 def build_split(target:Tensor, disc:Tensor, seed:int=0)->tuple:
     "Adversarial `(train_idx, test_idx)` of a binary or K-way `target` with the binary discovered labels `disc`"
     if int(target.max()) > 1: return kway_adversarial_split(target, disc, seed=seed)[:2]
@@ -107,10 +109,10 @@ def evaluate_splits(data:ImageData, # the images
                     proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
                     seeds:tuple=(0,), # a `NetPair` per seed: two networks each
                     show:bool=True,
-                   )->tuple: # `(results DataFrame, {(target, split): (train_idx, test_idx)})`
+                   )->tuple: # `(results, splits, preds)`: a DataFrame, `{(target, split): (train_idx, test_idx)}`, `{(target, split): predictions}`
     "Test accuracy on adversarial and same-size random splits for every target and discovered task"
     proto = proto or get_protocol(data.name)
-    rows,splits = [],{}
+    rows,splits,preds = [],{},{}
     jobs = [(t,d) for t in targets for d in discovered]
     for t,d in (progress_bar(jobs, leave=False) if show else jobs):
         y,dl = t(data),d(data)
@@ -121,9 +123,11 @@ def evaluate_splits(data:ImageData, # the images
             name = d.name if kind == 'adversarial' else f'random-{d.name}'
             splits[(t.name, name)] = (a,b)
             for s in seeds:
-                for k,acc in enumerate(split_accuracy(data, y, a, b, proto, seed=s)):
+                accs,p = split_accuracy(data, y, a, b, proto, seed=s, with_preds=True)
+                preds.setdefault((t.name, name), p[0])  # the first network's predictions, for the pictures
+                for k,acc in enumerate(accs):
                     rows.append(dict(target=t.name, split=name, kind=kind, n_train=len(a), n_test=len(b), test_acc=acc, seed=2*s+k))
-    return pd.DataFrame(rows),splits
+    return pd.DataFrame(rows),splits,preds
 
 def split_summary(df:pd.DataFrame)->pd.DataFrame:
     "Mean and standard deviation of test accuracy per target and kind of split"
