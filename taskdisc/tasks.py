@@ -75,15 +75,21 @@ def human_tasks(classes:list, # class names of the data set
     if n is None or n >= len(tasks): return tasks
     return tasks[torch.randperm(len(tasks), generator=torch.Generator().manual_seed(seed))[:n].sort().values.tolist()]
 
-# %% ../nbs/01_tasks.ipynb #dbdb83e1
+# %% ../nbs/01_tasks.ipynb #29defd24
 class RandomTask(Task):
-    "Labels drawn uniformly from `n_classes` for every image, from `seed`"
+    "Labels drawn for every image from `seed`: uniformly from `n_classes`, or with probabilities `probs`"
     family = 'random'
-    def __init__(self, seed:int, n_classes:int=2): self.seed = seed; super().__init__(f'random-{seed}', n_classes)
+    def __init__(self, seed:int, n_classes:int=2, probs:tuple=None):
+        if probs is not None:
+            n_classes = len(probs)
+            if min(probs) < 0 or abs(sum(probs) - 1) > 1e-6: raise ValueError(f"probs must be non-negative and sum to 1, got {probs}")
+        self.seed,self.probs = seed,probs
+        super().__init__(f'random-{seed}' + (f"-p{'-'.join(f'{p:g}' for p in probs)}" if probs else ''), n_classes)
     def labels(self, data):
         n_src = int(data.src_idx.max())+1 if len(data) else 0
         g = torch.Generator().manual_seed(self.seed)
-        return torch.randint(0, self.n_classes, (n_src,), generator=g)[data.src_idx]
+        if self.probs is None: return torch.randint(0, self.n_classes, (n_src,), generator=g)[data.src_idx]
+        return torch.multinomial(torch.tensor(self.probs, dtype=torch.float), n_src, replacement=True, generator=g)[data.src_idx]
 
 def random_tasks(n:int, seed:int=0, n_classes:int=2)->L:
     "`n` random-labelled tasks with seeds `seed, seed+1, ...`"
