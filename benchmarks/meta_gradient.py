@@ -1,0 +1,94 @@
+"""Seconds per meta-step and peak memory of the unrolled agreement-score meta-gradient, against `higher`.
+
+One meta-step: a task network labels T inner training batches (soft labels, not detached), two inner
+networks train T plain SGD steps on them, the symmetrized agreement cross-entropy on a held-out batch is
+backpropagated through the unrolled training into the task network. Compared, in one run:
+
+- `higher`: the reference implementation's way (`higher.innerloop_ctx` with a differentiable SGD);
+  needs `pip install higher` (0.2.1), for this benchmark only;
+- `taskdisc`: `taskdisc.meta.meta_loss`, an inlined functional SGD on `torch.func.functional_call`;
+- `taskdisc-ckpt`: the same with a reentrant checkpoint around every inner step;
+- `taskdisc-bf16`: the same under bfloat16 autocast.
+
+Each (mode, T) runs in its own subprocess (one warm-up step, then `--repeats` timed steps), so its peak
+resident memory (minus the process's memory before the first meta-step) is its own. Modes are
+interleaved per T. Prints times, memory and the ratios to `higher`.
+
+Run: python benchmarks/meta_gradient.py [--T 5 20] [--threads 2] [--repeats 3] [--shape 3 32 32] [--bs 256]
+"""
+import argparse, json, resource, statistics, subprocess, sys, time, warnings
+warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
+import torch
+
+def rss_mb(): return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024
+
+def one(mode, T, a):
+    "Run one configuration in this process; print a JSON line"
+    torch.set_num_threads(a.threads)
+    from taskdisc.tasknet import TaskNet
+    from taskdisc.meta import meta_loss, inner_models, soft_ce, agreement_ce
+    torch.manual_seed(0)
+    shape = tuple(a.shape)
+    tn = TaskNet('cnn', shape, h_dim=8, n_heads=4, seed=0)
+    opt = torch.optim.Adam(tn.parameters(), 1e-3)
+    xs = torch.randn(T, a.bs, *shape); xh = torch.randn(a.bs, *shape)
+    models = inner_models('cnn', shape, seeds=(0,1))
+
+    def step_taskdisc(checkpoint=False, bf16=False):
+        with torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
+            loss,_ = meta_loss(tn, 0, xs, xh, models, T=T, inner_lr=0.01, split_batch=True, checkpoint=checkpoint)
+        loss.backward(); opt.step(); opt.zero_grad()
+
+    def step_higher():
+        import higher
+        outs = []
+        for m in models:
+            inner_opt = torch.optim.SGD(m.parameters(), lr=0.01)
+            with higher.innerloop_ctx(m, inner_opt, copy_initial_weights=True) as (fnet, diffopt):
+                for t in range(T):
+                    x = xs[t].chunk(2)[len(outs)]
+                    q = tn.soft_labels(x)[:, 0]
+                    diffopt.step(soft_ce(fnet(x), q))
+                outs.append(fnet(xh))
+        agreement_ce(*outs).backward(); opt.step(); opt.zero_grad()
+
+    f = {'higher': step_higher, 'taskdisc': step_taskdisc, 'taskdisc-ckpt': lambda: step_taskdisc(checkpoint=True),
+         'taskdisc-bf16': lambda: step_taskdisc(bf16=True)}[mode]
+    base = rss_mb()
+    f()  # warm-up, and the memory peak
+    times = []
+    for _ in range(a.repeats):
+        t0 = time.perf_counter(); f(); times.append(time.perf_counter() - t0)
+    print(json.dumps(dict(mode=mode, T=T, seconds=statistics.median(times), peak_mb=rss_mb() - base)))
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--T', type=int, nargs='+', default=[5, 20]); p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--repeats', type=int, default=3); p.add_argument('--shape', type=int, nargs=3, default=[3, 32, 32])
+    p.add_argument('--bs', type=int, default=256, help='inner training batch per step (split between the two networks)')
+    p.add_argument('--modes', nargs='+', default=['higher', 'taskdisc', 'taskdisc-ckpt', 'taskdisc-bf16'])
+    p.add_argument('--one', nargs=2, help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.one: return one(a.one[0], int(a.one[1]), a)
+    print(f"inner nets: cnn 32-64-128 on {tuple(a.shape)}, {a.bs//2} images per network per inner step, held-out batch {a.bs}; "
+          f"task net: cnn, 4 heads; {a.threads} threads; median of {a.repeats} meta-steps; torch {torch.__version__}")
+    res = {}
+    for T in a.T:
+        for mode in a.modes:
+            cmd = [sys.executable, __file__, '--one', mode, str(T), '--threads', str(a.threads), '--repeats', str(a.repeats),
+                   '--bs', str(a.bs), '--shape', *map(str, a.shape)]
+            out = subprocess.run(cmd, capture_output=True, text=True)
+            if out.returncode: print(f"{mode} T={T} failed:\n{out.stderr[-2000:]}"); continue
+            r = json.loads(out.stdout.strip().splitlines()[-1]); res[(mode, T)] = r
+            print(f"T={T:3d} {mode:14s} {r['seconds']:7.2f} s/meta-step   peak +{r['peak_mb']:7.0f} MB")
+    print("\nratios against higher (time: higher/mode, >1 is faster; memory: mode/higher, <1 is less):")
+    for T in a.T:
+        h = res.get(('higher', T))
+        if not h: continue
+        for mode in a.modes[1:]:
+            r = res.get((mode, T))
+            if r: print(f"T={T:3d} {mode:14s} speed x{h['seconds']/r['seconds']:.2f}   memory x{r['peak_mb']/h['peak_mb']:.2f}")
+    if ('taskdisc', 20) in res and ('taskdisc-ckpt', 20) in res:
+        print(f"checkpointing at T=20 cuts peak memory {res[('taskdisc', 20)]['peak_mb']/res[('taskdisc-ckpt', 20)]['peak_mb']:.2f}x (target >= 2x)")
+
+if __name__ == '__main__': main()
