@@ -14,15 +14,19 @@ from .data import ImageData
 from .viz import plot_task_grid, plot_split, pick_examples, show_images
 
 # %% auto #0
-__all__ = ['fig_png', 'TaskBrowser', 'TaskQuiz', 'SplitExplorer']
+__all__ = ['image_widget', 'fig_png', 'TaskBrowser', 'TaskQuiz', 'SplitExplorer']
 
-# %% ../nbs/10_widgets.ipynb #c9d0fc81
+# %% ../nbs/10_widgets.ipynb #ff054d8e
+def image_widget(value:bytes=b'')->widgets.Image:
+    "A PNG `Image` widget shown at its own size (a `VBox` would otherwise stretch it to the full width)"
+    return widgets.Image(value=value, format='png', layout=widgets.Layout(align_self='flex-start'))
+
 def fig_png(fig:plt.Figure, dpi:int=80)->bytes:
     "PNG bytes of a matplotlib figure, which is then closed"
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight'); plt.close(fig)
     return buf.getvalue()
 
-# %% ../nbs/10_widgets.ipynb #26330f0a
+# %% ../nbs/10_widgets.ipynb #8794772f
 class TaskBrowser:
     "Page through `tasks` on `data`: examples of each class, family and agreement score"
     def __init__(self,
@@ -37,7 +41,7 @@ class TaskBrowser:
         self.prev = widgets.Button(description='◀ previous', layout=widgets.Layout(width='110px'))
         self.next = widgets.Button(description='next ▶', layout=widgets.Layout(width='110px'))
         self.dropdown = widgets.Dropdown(options=[(f"{i}: {t.name}", i) for i,t in enumerate(tasks)], value=0)
-        self.header,self.image = widgets.HTML(),widgets.Image(format='png')
+        self.header,self.image = widgets.HTML(),image_widget()
         self.prev.on_click(lambda _: self.go(-1)); self.next.on_click(lambda _: self.go(1))
         self.dropdown.observe(self.on_change, 'value')
         self.widget = widgets.VBox([widgets.HBox([self.prev, self.next, self.dropdown]), self.header, self.image])
@@ -68,7 +72,7 @@ class TaskBrowser:
         self.image.value = self._png[i]
     def _ipython_display_(self): display(self.widget)
 
-# %% ../nbs/10_widgets.ipynb #80d3142d
+# %% ../nbs/10_widgets.ipynb #1d0bd4e7
 class TaskQuiz:
     "Show examples of a task's classes, ask for the label of held-out images, and score the answers"
     def __init__(self,
@@ -89,9 +93,9 @@ class TaskQuiz:
         self.evaluate = widgets.Button(description='evaluate', button_style='success')
         self.evaluate.on_click(lambda _: self.show_result())
         self.progress,self.result = widgets.HTML(),widgets.HTML()
-        self.question = widgets.Image(format='png')
+        self.question = image_widget()
         self.widget = widgets.VBox([widgets.HTML("<b>Guess the rule.</b> Examples of each class:"),
-                                    widgets.Image(value=self.examples_png(), format='png'),
+                                    image_widget(self.examples_png()),
                                     self.progress, self.question, widgets.HBox(self.buttons + [self.evaluate]), self.result])
         self.update()
 
@@ -126,7 +130,7 @@ class TaskQuiz:
         for b in self.buttons: b.disabled = self.done
     def _ipython_display_(self): display(self.widget)
 
-# %% ../nbs/10_widgets.ipynb #87123db3
+# %% ../nbs/10_widgets.ipynb #055b93c9
 class SplitExplorer:
     "Pick a target task and a split; show train, test and mistakes per class"
     def __init__(self,
@@ -139,7 +143,7 @@ class SplitExplorer:
         self._png = {}
         self.target = widgets.Dropdown(options=sorted({t for t,_ in splits}), description='target')
         self.split = widgets.Dropdown(description='split')
-        self.info,self.image = widgets.HTML(),widgets.Image(format='png')
+        self.info,self.image = widgets.HTML(),image_widget()
         self.target.observe(self.on_target, 'value'); self.split.observe(self.on_change, 'value')
         self.widget = widgets.VBox([widgets.HBox([self.target, self.split]), self.info, self.image])
         self.on_target()
