@@ -73,7 +73,7 @@ class BF16Autocast(Callback):
     def after_loss(self): self.ctx.__exit__(None, None, None)
     def after_cancel_batch(self): self.ctx.__exit__(None, None, None)
 
-# %% ../nbs/03_agreement.ipynb #baf881c5
+# %% ../nbs/03_agreement.ipynb #66d593fb
 @dataclass
 class Protocol:
     "Everything that decides an agreement score"
@@ -93,7 +93,7 @@ class Protocol:
 
 protocols = {
     'digits': Protocol(),
-    'cifar10': Protocol(arch='cnn', arch_kwargs=dict(widths=(32,64,128)), n_train=5000, n_holdout=1000, bs=128, max_epochs=60, n_pairs=2),
+    'cifar10': Protocol(arch_kwargs=dict(widths=(16,32,64), head='flat', in_pool=2), n_train=2000, n_holdout=1000, max_epochs=100),
 }
 
 def get_protocol(name:str='digits', **overrides)->Protocol:

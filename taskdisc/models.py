@@ -22,15 +22,22 @@ def conv_bn(ni:int, nf:int, stride:int=1)->nn.Sequential:
     "3x3 convolution (no bias, BatchNorm follows), BatchNorm, ReLU"
     return nn.Sequential(nn.Conv2d(ni, nf, 3, stride, 1, bias=False), bn2d(nf), nn.ReLU(inplace=True))
 
-# %% ../nbs/02_models.ipynb #6f495ba0
+# %% ../nbs/02_models.ipynb #7f14ba10
 class SmallCNN(nn.Sequential):
     "`conv_bn` stages of `widths`, each followed by 2x2 max-pooling while the image is larger than 1 pixel"
-    def __init__(self, n_in:int, n_out:int, widths:tuple=(32,64,128), img_size:int=32):
-        layers,ni,sz = [],n_in,img_size
+    def __init__(self, n_in:int, n_out:int,
+                 widths:tuple=(32,64,128), # channels of each stage
+                 img_size:int=32, # height (= width) of the input images
+                 head:str='avg', # 'avg': global average pooling then linear; 'flat': flatten the last feature map then linear
+                 in_pool:int=1, # average-pool the input by this factor first (2 turns 32x32 images into 16x16)
+                ):
+        if head not in ('avg','flat'): raise ValueError(f"head must be 'avg' or 'flat', got {head!r}")
+        layers,ni,sz = ([nn.AvgPool2d(in_pool)] if in_pool > 1 else []),n_in,img_size//in_pool
         for nf in widths:
             layers += [conv_bn(ni, nf)] + ([nn.MaxPool2d(2)] if sz > 1 else [])
-            ni,sz = nf,sz//2
-        super().__init__(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(ni, n_out))
+            ni,sz = nf,max(1, sz//2)
+        pool = [nn.AdaptiveAvgPool2d(1), nn.Flatten()] if head == 'avg' else [nn.Flatten()]
+        super().__init__(*layers, *pool, nn.Linear(ni if head == 'avg' else ni*sz*sz, n_out))
 
 # %% ../nbs/02_models.ipynb #dc86f9ca
 class BasicBlock(nn.Module):
