@@ -27,8 +27,7 @@ def bare_fit(learn, epochs, bf16=False):
     opt = torch.optim.Adam(model.parameters(), lr=learn.lr)
     model.train()
     for _ in range(epochs):
-        perm = torch.randperm(len(x))
-        for idx in perm[:len(dl)*dl.bs].split(dl.bs):
+        for idx in dl.get_idxs():  # the same shuffles (one per network) as the Learner path, without fastai's loop
             xb,yb = tfm((x[idx], y[idx]))
             with torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16): loss = pair_loss(model(xb).float(), yb)
             loss.backward(); opt.step(); opt.zero_grad()

@@ -32,22 +32,24 @@ def agreement(p1:Tensor, # hard predictions of the first network, shape `(n,)`
     if p1.shape != p2.shape: raise ValueError(f"predictions have shapes {tuple(p1.shape)} and {tuple(p2.shape)}; they must match")
     return (p1 == p2).float().mean().item()
 
-# %% ../nbs/03_agreement.ipynb #0c25a7c5
+# %% ../nbs/03_agreement.ipynb #2a5e0c4b
 class NetPair(nn.Module):
     "Two networks of architecture `arch` from the initializations `seeds`; returns their outputs stacked as `(2, bs, n_out)`"
     def __init__(self, arch:str, shape:tuple, n_out:int=2, seeds:tuple=(0,1), **kwargs):
         super().__init__()
         if seeds[0] == seeds[1]: raise ValueError("the two networks need different initialization seeds")
         self.nets = nn.ModuleList(get_model(arch, shape, n_out, seed=s, **kwargs) for s in seeds)
-    def forward(self, x): return torch.stack([net(x) for net in self.nets])
+    def forward(self, x):
+        "`x`: one batch `(bs,c,h,w)` for both networks, or one each, stacked `(2,bs,c,h,w)`"
+        return torch.stack([net(xi) for net,xi in zip(self.nets, x if x.ndim == 5 else (x,x))])
 
 def pair_loss(pred:Tensor, # `(2, bs, n_out)` outputs of a `NetPair`
-              y:Tensor, # `(bs,)` labels
+              y:Tensor, # `(bs,)` labels, or `(2, bs)` for batches stacked per network
              )->Tensor:
     "Sum of the two networks' cross-entropies"
-    return F.cross_entropy(pred.flatten(0,1), y.repeat(2))*2
+    return F.cross_entropy(pred.flatten(0,1), y.flatten() if y.ndim == 2 else y.repeat(2))*2
 
-# %% ../nbs/03_agreement.ipynb #eeb3ef99
+# %% ../nbs/03_agreement.ipynb #ea50bfe2
 class FitUntil(Callback):
     "Stop training when every network's accuracy over a training epoch reaches `fit_acc`; skip validation"
     order = 55  # after the Recorder has logged the epoch
@@ -57,7 +59,7 @@ class FitUntil(Callback):
     def after_batch(self):
         if not self.training: return
         self.correct = self.correct + (self.pred.argmax(-1) == self.y).sum(-1).detach()
-        self.seen += len(self.y)
+        self.seen += self.y.shape[-1]
     def after_train(self): self.learn.train_accs.append((self.correct/self.seen).tolist())
     def before_validate(self): raise CancelValidException()
     def after_epoch(self):
@@ -73,7 +75,7 @@ class BF16Autocast(Callback):
     def after_loss(self): self.ctx.__exit__(None, None, None)
     def after_cancel_batch(self): self.ctx.__exit__(None, None, None)
 
-# %% ../nbs/03_agreement.ipynb #66d593fb
+# %% ../nbs/03_agreement.ipynb #f32098f9
 @dataclass
 class Protocol:
     "Everything that decides an agreement score"
@@ -90,6 +92,7 @@ class Protocol:
     n_pairs:int=1 # pairs of networks averaged per task
     degenerate:float=0.95 # flag a pair when a network predicts this share of held-out images as one class
     bf16:bool=False # train under bfloat16 autocast (`BF16Autocast`)
+    same_order:bool=True # both networks see the same batches in the same order (the reference's way); else each its own shuffle
 
 protocols = {
     'digits': Protocol(),
@@ -112,10 +115,10 @@ def torch_adam(params, lr:float=1e-3, **kwargs)->OptimWrapper:
     "PyTorch's `Adam` (multi-tensor update) as a fastai optimizer"
     return OptimWrapper(params, torch.optim.Adam, lr=lr, foreach=True, **kwargs)
 
-# %% ../nbs/03_agreement.ipynb #c48e5ec8
+# %% ../nbs/03_agreement.ipynb #062ed8f8
 def pair_learner(data:ImageData, labels:Tensor, train_idx:Tensor, holdout_idx:Tensor, proto:Protocol, seed:int=0, n_out:int=2)->Learner:
     "A `Learner` that trains a `NetPair` on `labels` of the `train_idx` images"
-    dls = image_dls(data, labels, train_idx, holdout_idx, bs=proto.bs, augment=proto.augment, seed=seed)
+    dls = image_dls(data, labels, train_idx, holdout_idx, bs=proto.bs, augment=proto.augment, seed=seed, n_orders=1 if proto.same_order else 2)
     model = NetPair(proto.arch, data.shape, n_out, seeds=(2*seed, 2*seed+1), **proto.arch_kwargs)
     cbs = [FitUntil(proto.fit_acc)] + ([BF16Autocast()] if proto.bf16 else [])
     learn = Learner(dls, model, loss_func=pair_loss, opt_func=torch_adam, lr=proto.lr, wd=proto.wd, cbs=cbs)

@@ -168,17 +168,18 @@ def sample_split(data:ImageData, n_train:int, n_holdout:int, seed:int=0)->tuple:
     rest = pool[data.is_test] if has_test else pool[~torch.isin(pool, tr)]
     return tr,_stratified(data.y, rest, n_holdout, g)
 
-# %% ../nbs/00_data.ipynb #af93aa3a
+# %% ../nbs/00_data.ipynb #42a9c749
 class ImageBatchTfm:
     "`uint8` image batch to normalized floats, with optional random shifts and flips"
     def __init__(self, mean:Tensor, std:Tensor, pad:int=0, flip:bool=False): store_attr()
     def __call__(self, b):
         x,*rest = b
-        x = x.float().div_(255)
+        lead = x.shape[:-3]  # `(bs,)`, or `(n_orders, bs)` for `TensorDL(n_orders=2)`
+        x = x.reshape(-1, *x.shape[-3:]).float().div_(255)
         if self.pad: x = self.shift(x)
         if self.flip: x = torch.where(torch.rand(len(x),1,1,1, device=x.device) < 0.5, x.flip(3), x)
         m,s = self.mean.to(x.device)[:,None,None],self.std.to(x.device)[:,None,None]
-        return ((x-m)/s, *rest)
+        return (((x-m)/s).reshape(*lead, *x.shape[1:]), *rest)
     def shift(self, x):
         "Move each image by up to `pad` pixels in each direction, zero-padded"
         n,c,h,w = x.shape; p = self.pad
@@ -189,21 +190,26 @@ class ImageBatchTfm:
         cols = (j[:,None] + torch.arange(w, device=x.device))[:,None,None,:].expand(n,c,h,w)
         return xp.gather(3, cols)
 
-# %% ../nbs/00_data.ipynb #bb1cedec
+# %% ../nbs/00_data.ipynb #1e291fdc
 class TensorDL(DataLoader):
-    "A fastai `DataLoader` over in-memory tensors that indexes whole batches"
-    def __init__(self, x:Tensor, y:Tensor, bs:int=128, shuffle:bool=False, drop_last:bool=False, seed:int=None, **kwargs):
+    "A fastai `DataLoader` over in-memory tensors that indexes whole batches; `n_orders` shuffles give stacked batches"
+    def __init__(self, x:Tensor, y:Tensor, bs:int=128, shuffle:bool=False, drop_last:bool=False, seed:int=None,
+                 n_orders:int=1, # >1: each batch stacks `n_orders` batches from independent shuffles, `(n_orders, bs, ...)`
+                 **kwargs):
         super().__init__(TensorDataset(x, y), bs=bs, shuffle=shuffle, drop_last=drop_last, n=len(x), **kwargs)
         if seed is not None: self.rng = random.Random(seed)
+        self.n_orders = n_orders
+    def order(self)->Tensor:
+        return torch.randperm(self.n, generator=torch.Generator().manual_seed(self.rng.randint(0, 2**31))) if self.shuffle else torch.arange(self.n)
     def get_idxs(self):
-        idxs = torch.randperm(self.n, generator=torch.Generator().manual_seed(self.rng.randint(0, 2**31))) if self.shuffle else torch.arange(self.n)
-        if self.drop_last: idxs = idxs[:len(self)*self.bs]
-        return list(idxs.split(self.bs))
+        idxs = torch.stack([self.order() for _ in range(self.n_orders)]) if self.n_orders > 1 else self.order()
+        if self.drop_last: idxs = idxs[..., :len(self)*self.bs]
+        return list(idxs.split(self.bs, dim=-1))
     def create_batches(self, samps):
         x,y = self.dataset.tensors
         for idx in samps: yield x[idx],y[idx]
 
-# %% ../nbs/00_data.ipynb #b816e7c6
+# %% ../nbs/00_data.ipynb #519e8525
 def image_dls(data:ImageData, # the images
               labels:Tensor, # one integer label per image of `data`
               train_idx:Tensor, # indices of the training images
@@ -211,6 +217,7 @@ def image_dls(data:ImageData, # the images
               bs:int=128, # batch size
               augment:bool=False, # random shifts (and flips for RGB images) on training batches
               seed:int=None, # seed of the shuffling
+              n_orders:int=1, # independent training-data orders, stacked in each batch (one per network of a pair)
               device=None, # default: fastai's `default_device()`
              )->DataLoaders:
     "fastai `DataLoaders` of normalized image batches labelled by `labels`"
@@ -220,6 +227,6 @@ def image_dls(data:ImageData, # the images
     pad = (max(1, data.shape[-1]//8) if augment else 0)
     train_tfm,valid_tfm = ImageBatchTfm(mean, std, pad, augment and data.shape[0]==3),ImageBatchTfm(mean, std)
     device = default_device() if device is None else device
-    trn = TensorDL(data.x[train_idx], labels[train_idx], bs, shuffle=True, drop_last=len(train_idx)>bs, seed=seed, after_batch=train_tfm, device=device)
+    trn = TensorDL(data.x[train_idx], labels[train_idx], bs, shuffle=True, drop_last=len(train_idx)>bs, seed=seed, n_orders=n_orders, after_batch=train_tfm, device=device)
     val = TensorDL(data.x[valid_idx], labels[valid_idx], bs*2, after_batch=valid_tfm, device=device)
     return DataLoaders(trn, val)

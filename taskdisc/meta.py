@@ -77,37 +77,51 @@ def _step_flat(model, names, lr, second_order, x, q, *ps):
     new,loss = inner_step(model, dict(zip(names, ps)), x, q, lr, second_order)
     return (*new.values(), loss)
 
-def _train(model, params, x, q, T, lr, checkpoint, second_order):
-    "Unrolled SGD for `T` steps; returns the final weights and the first and last training losses"
+def _train(model, params, xs, qs, lr, checkpoint, second_order):
+    "Unrolled SGD, one step per batch of `xs` (soft labels `qs`); returns the final weights and the first and last training losses"
     names,ps,losses = list(params),list(params.values()),[]
-    for t in range(T):
+    for x,q in zip(xs, qs):
         if checkpoint and torch.is_grad_enabled():
             *ps,loss = _checkpoint(_step_flat, model, names, lr, second_order, x, q, *ps, use_reentrant=True)
         else: *ps,loss = _step_flat(model, names, lr, second_order, x, q, *ps)
         losses.append(loss.detach())
-    with torch.no_grad(): last = soft_ce(functional_call(model, dict(zip(names, ps)), (x,)), q)
-    return dict(zip(names, ps)),(losses[0] if losses else last),last
+    with torch.no_grad(): last = soft_ce(functional_call(model, dict(zip(names, ps)), (xs[-1],)), qs[-1])  # after the last step
+    return dict(zip(names, ps)),losses[0],last
+
+def _is_per_step(x_train)->bool: return isinstance(x_train, (list,tuple)) or x_train.ndim == 5
+
+def _step_batches(x_train, q, T:int)->tuple:
+    "`(xs, qs)`: the training batch and soft labels of each of the `T` inner steps"
+    if T < 1: raise ValueError(f"need at least one inner step, got T={T}")
+    if not _is_per_step(x_train): xs,qs = [x_train]*T,[q]*T
+    else:
+        xs,qs = list(x_train),list(q)
+        if len(xs) != T: raise ValueError(f"{len(xs)} training batches for T={T} inner steps; pass one batch per step, or a single (n, c, h, w) batch")
+        if len(qs) != T: raise ValueError(f"{len(qs)} sets of soft labels for {T} training batches; pass labels of shape (T, n) or a list of T")
+    for x,qi in zip(xs, qs):
+        if qi.shape != x.shape[:1]: raise ValueError(f"{len(x)} training images but soft labels of shape {tuple(qi.shape)}")
+    return xs,qs
 
 # %% ../nbs/05_meta.ipynb #97168335
 def unrolled_agreement(models:tuple, # the two inner networks; their current weights are the initializations
-                       x_train:Tensor, # training batch
-                       q:Tensor, # soft labels of `x_train` (probability of class 1), differentiable
+                       x_train:Tensor|list, # one training batch `(n,c,h,w)` for every step, or `T` batches `(T,n,c,h,w)` or a list
+                       q:Tensor|list, # soft labels of `x_train` (probability of class 1), `(n,)` or `(T,n)` or a list; differentiable
                        x_holdout:Tensor, # held-out batch on which the trained networks are compared
                        T:int=50, # number of inner SGD steps
                        inner_lr:float=0.01, # inner learning rate $\eta$
-                       split_batch:bool=True, # each network trains on one half of `x_train`; else both on all of it
+                       split_batch:bool=True, # each network trains on one half of each batch; else both on all of it
                        checkpoint:bool=False, # reentrant gradient checkpoint around each inner step; use `.backward()`
                        second_order:bool=True, # `False`: drop the Hessian term (first-order approximation)
                       )->tuple: # `(loss, info)`
     "Agreement loss of two networks trained `T` SGD steps on soft labels `q`, differentiable with respect to `q`"
     _check_models(models)
-    if q.shape != x_train.shape[:1]: raise ValueError(f"{len(x_train)} training images but soft labels of shape {tuple(q.shape)}")
-    if split_batch and len(x_train) < 2: raise ValueError("split_batch needs at least 2 training images")
-    xs,qs = (x_train.chunk(2),q.chunk(2)) if split_batch else ((x_train,x_train),(q,q))
+    xs,qs = _step_batches(x_train, q, T)
+    if split_batch and min(len(x) for x in xs) < 2: raise ValueError("split_batch needs at least 2 training images in every batch")
+    halves = [(x.chunk(2),qi.chunk(2)) if split_batch else ((x,x),(qi,qi)) for x,qi in zip(xs, qs)]
     outs,info = [],{}
-    for i,(m,xi,qi) in enumerate(zip(models, xs, qs)):
+    for i,m in enumerate(models):
         p0 = {k: v.detach().requires_grad_() for k,v in m.named_parameters()}
-        p,first,last = _train(m, p0, xi, qi, T, inner_lr, checkpoint, second_order)
+        p,first,last = _train(m, p0, [xh[i] for xh,_ in halves], [qh[i] for _,qh in halves], inner_lr, checkpoint, second_order)
         outs.append(functional_call(m, p, (x_holdout,)))
         info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = first.item(),last.item()
     loss = agreement_ce(*outs)
@@ -118,12 +132,12 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
 # %% ../nbs/05_meta.ipynb #ff58d6f1
 def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the meta-gradient
               head:int, # which task (head) of `tasknet`
-              x_train:Tensor, # normalized training batch (the reference: 512 images)
+              x_train:Tensor|list, # normalized training batch `(n,c,h,w)` for every step, or one per step: `(T,n,c,h,w)` or a list
               x_holdout:Tensor, # normalized held-out batch
               arch_or_models:str|tuple='cnn', # inner architecture name, or two networks whose weights are the initializations
               T:int=50, # number of inner SGD steps
               inner_lr:float=0.01, # inner learning rate $\eta$
-              split_batch:bool=True, # each inner network trains on one half of `x_train`
+              split_batch:bool=True, # each inner network trains on one half of each training batch
               seeds:tuple=(0,1), # with an architecture name: initialization seeds, `None` for fresh ones each call
               checkpoint:bool=False, # reentrant gradient checkpoint around each inner step; use `.backward()`
               second_order:bool=True, # `False`: drop the Hessian term (first-order approximation)
@@ -131,8 +145,11 @@ def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the me
              )->tuple: # `(loss, info)`
     "Differentiable agreement loss $\\mathcal{L}_{AS}$ of task `head` of `tasknet`"
     if not 0 <= head < tasknet.n_heads: raise ValueError(f"head {head} does not exist; the task network has heads 0..{tasknet.n_heads-1}")
-    models = inner_models(arch_or_models, tuple(x_train.shape[1:]), seeds, x_train.dtype, **kwargs) if isinstance(arch_or_models, str) else arch_or_models
-    q = tasknet.soft_labels(x_train)[:, head]  # in the task network's current mode: train mode uses batch statistics
+    per_step = _is_per_step(x_train)
+    x0 = x_train[0] if per_step else x_train
+    models = inner_models(arch_or_models, tuple(x0.shape[1:]), seeds, x0.dtype, **kwargs) if isinstance(arch_or_models, str) else arch_or_models
+    # in the task network's current mode: train mode uses the batch statistics of each training batch
+    q = [tasknet.soft_labels(x)[:, head] for x in x_train] if per_step else tasknet.soft_labels(x_train)[:, head]
     loss,info = unrolled_agreement(models, x_train, q, x_holdout, T, inner_lr, split_batch, checkpoint, second_order)
-    info['class1_rate'] = (q > 0.5).float().mean().item()
+    info['class1_rate'] = (torch.cat(q) if per_step else q).gt(0.5).float().mean().item()
     return loss,info
