@@ -15,8 +15,8 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device, tensor
 
 # %% auto #0
-__all__ = ['datasets', 'ImageData', 'load_digits_data', 'cache_dir', 'load_image_folder', 'get_data', 'sample_split',
-           'ImageBatchTfm', 'TensorDL', 'image_dls']
+__all__ = ['datasets', 'ImageData', 'load_digits_data', 'new_out_dir', 'cache_dir', 'load_image_folder', 'get_data',
+           'sample_split', 'ImageBatchTfm', 'TensorDL', 'image_dls']
 
 # %% ../nbs/00_data.ipynb #4166f643
 class ImageData:
@@ -97,7 +97,14 @@ def _iter_tgz(path:Path):
     except (tarfile.TarError, EOFError, OSError) as e:
         raise ValueError(f"{path} is not a readable .tgz archive ({e}); download it again or point to the unpacked folder") from None
 
-# %% ../nbs/00_data.ipynb #9c06a07f
+# %% ../nbs/00_data.ipynb #80bac4f9
+def new_out_dir(out:str|Path=None, kind:str='run')->Path:
+    "`out`, or a new folder `taskdisc-{kind}-{time}` under the working directory: where a command writes its results"
+    from datetime import datetime
+    p = Path(out) if out else Path(f"taskdisc-{kind}-{datetime.now():%Y%m%d-%H%M%S}")
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
 def cache_dir()->Path:
     "Where decoded data sets are cached: `$TASKDISC_CACHE`, else `~/.cache/taskdisc`"
     return Path(os.environ.get('TASKDISC_CACHE', Path.home()/'.cache'/'taskdisc'))

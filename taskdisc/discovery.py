@@ -17,19 +17,19 @@ from fastai.learner import Learner, Metric
 from fastai.callback.core import Callback, CancelValidException
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import default_device
-from .data import ImageData, ImageBatchTfm, get_data, sample_split
+from .data import ImageData, ImageBatchTfm, get_data, sample_split, new_out_dir
 from .tasks import LabelTask, human_tasks, random_tasks, save_tasks
 from .tasknet import TaskNet
 from .meta import inner_models, unrolled_agreement
 from .dissimilarity import uniformity_loss, mean_pairwise_similarity, class_balance
 from .agreement import Protocol, get_protocol, agreement_scores, family_summary
-from .viz import plot_agreement
+from .viz import plot_agreement, plot_tasks
 
 # %% auto #0
 __all__ = ['DiscoveryConfig', 'step_generator', 'meta_step_idxs', 'MetaStepDL', 'discovery_dls', 'head_for_step',
            'DiscoveryModel', 'DiscoveryLoss', 'LossPart', 'DiscoveryTrainer', 'ASEval', 'frozen_copy', 'task_labels',
            'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'DiscoveryLearner', 'discovery_learner',
-           'plot_task_grid', 'image_stats', 'shortcut_probe', 'DiscoveryResult', 'run_discover']
+           'image_stats', 'shortcut_probe', 'DiscoveryResult', 'run_discover']
 
 # %% ../nbs/07_discovery.ipynb #f568512b
 @dataclass
@@ -338,28 +338,6 @@ def discovery_learner(data:ImageData, # the images
     return DiscoveryLearner(dls, DiscoveryModel(tn), cfg, loss_func=DiscoveryLoss(tn, cfg, data.shape), lr=cfg.lr,
                             opt_func=partial(OptimWrapper, opt=torch.optim.Adam), metrics=[LossPart('as_loss'), LossPart('uniformity')], cbs=cbs)
 
-# %% ../nbs/07_discovery.ipynb #06a18825
-def plot_task_grid(data:ImageData, # the images
-                   probs:Tensor, # `(n_tasks, len(data))` probability of class 1 of each task
-                   names:list=None, # task names, one per row
-                   n:int=8, # images per class
-                  )->plt.Figure:
-    "For each task, the `n` images most confidently in class 0 (left) and in class 1 (right)"
-    probs = torch.as_tensor(probs)
-    names = names or [f"task {i}" for i in range(len(probs))]
-    fig,axs = plt.subplots(len(probs), 2*n+1, figsize=((2*n+1)*0.55, len(probs)*0.62+0.3), squeeze=False)
-    for r,(p,name) in enumerate(zip(probs, names)):
-        order = p.argsort()
-        for j,i in enumerate(list(order[:n]) + [None] + list(order.flip(0)[:n])):
-            ax = axs[r,j]; ax.axis('off')
-            if i is None: continue
-            img = data.x[i].permute(1,2,0).squeeze(-1).numpy()
-            ax.imshow(img, cmap='gray' if img.ndim == 2 else None)
-        axs[r,0].text(-0.3, 0.5, name, transform=axs[r,0].transAxes, ha='right', va='center', fontsize=8)
-    axs[0,n//2].set_title('class 0', fontsize=9); axs[0,n+1+n//2].set_title('class 1', fontsize=9)
-    fig.subplots_adjust(left=0.12, wspace=0.05, hspace=0.05)
-    return fig
-
 # %% ../nbs/07_discovery.ipynb #f6d03fd5
 def image_stats(data:ImageData)->pd.DataFrame:
     "Global statistics of each image: mean and std of intensity, centre of mass (row, column), fraction of lit pixels"
@@ -395,12 +373,6 @@ class DiscoveryResult:
     out:Path # the run directory
     seconds:dict # time spent discovering and scoring
 
-def _out_dir(out):
-    from datetime import datetime
-    p = Path(out) if out else Path(f"taskdisc-discover-{datetime.now():%Y%m%d-%H%M%S}")
-    p.mkdir(parents=True, exist_ok=True)
-    return p
-
 def run_discover(dataset:str='digits', # 'digits', 'cifar10', or a folder/.tgz in fastai's CIFAR layout
                  out:str=None, # run directory; default a new `taskdisc-discover-<time>`; an existing run there is resumed
                  n_random:int=8, # random-labelled tasks scored next to the discovered ones
@@ -420,7 +392,7 @@ def run_discover(dataset:str='digits', # 'digits', 'cifar10', or a folder/.tgz i
     data = get_data(dataset)
     cfg = DiscoveryConfig(dataset=str(dataset), seed=seed, **config).check(len(data))
     proto = get_protocol(data.name, **(protocol or {}))
-    out = _out_dir(out)
+    out = new_out_dir(out, 'discover')
     args = dict(dataset=str(dataset), out=str(out), n_random=n_random, n_human=n_human, seed=seed, ckpt_every=ckpt_every,
                 as_every=as_every, protocol=protocol, **{k: v for k,v in cfg.to_dict().items() if k not in ('dataset','seed')})
     (out/'config.json').write_text(json.dumps(dict(command='discover', args=args, protocol=asdict(proto)), indent=1, default=str))
@@ -443,7 +415,7 @@ def run_discover(dataset:str='digits', # 'digits', 'cifar10', or a folder/.tgz i
     df.to_csv(out/'as.csv', index=False)
     summ = family_summary(df)
     for name,fig in [('as_hist', plot_agreement(df, title=f"{data.name}: agreement score per family")),
-                     ('tasks_grid', plot_task_grid(data, probs[ok[:6]], [t.name for t in tasks[:6]])), ('curves', learn.plot_log())]:
+                     ('tasks_grid', plot_tasks(data, probs[ok[:6]], [t.name for t in tasks[:6]])), ('curves', learn.plot_log())]:
         fig.savefig(out/f'{name}.png', dpi=100); plt.close(fig)
     secs = dict(discovery=t1-t0, scoring=time.time()-t1, total=time.time()-t0)
     return DiscoveryResult(learn, tasks, labels[ok], df, summ, out, secs)

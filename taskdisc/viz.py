@@ -14,8 +14,8 @@ from .data import ImageData
 from .dissimilarity import label_similarity
 
 # %% auto #0
-__all__ = ['family_colors', 'plot_agreement', 'to_hwc', 'show_images', 'pick_examples', 'plot_task_grid', 'similarity_order',
-           'plot_similarity', 'plot_split', 'plot_curves']
+__all__ = ['family_colors', 'plot_agreement', 'to_hwc', 'show_images', 'pick_examples', 'plot_task_grid', 'plot_tasks',
+           'similarity_order', 'plot_similarity', 'plot_split', 'plot_curves']
 
 # %% ../nbs/09_viz.ipynb #efae99de
 family_colors = {'random': 'tab:gray', 'human': 'tab:blue', 'discovered': 'tab:orange', 'table': 'tab:green'}
@@ -80,7 +80,26 @@ def plot_task_grid(data:ImageData, # the images
     fig.tight_layout()
     return fig
 
-# %% ../nbs/09_viz.ipynb #608655d5
+# %% ../nbs/09_viz.ipynb #c4f83d4f
+def plot_tasks(data:ImageData, # the images
+               probs:Tensor, # `(n_tasks, len(data))` probability of class 1 of each task
+               names:list=None, # task names, one per row
+               n:int=8, # images per class
+              )->plt.Figure:
+    "One row per task: the `n` images most confidently in class 0 (left) and in class 1 (right)"
+    probs = torch.as_tensor(probs).float()
+    names = names or [f"task {i}" for i in range(len(probs))]
+    fig,axs = plt.subplots(len(probs), 2*n+1, figsize=((2*n+1)*0.55, len(probs)*0.62+0.3), squeeze=False)
+    for r,(p,name) in enumerate(zip(probs, names)):
+        order = p.argsort(stable=True)
+        show_images(axs[r,:n], data, order[:n]); show_images(axs[r,n+1:], data, order.flip(0)[:n])
+        axs[r,n].axis('off')
+        axs[r,0].text(-0.3, 0.5, name, transform=axs[r,0].transAxes, ha='right', va='center', fontsize=8)
+    axs[0,n//2].set_title('class 0', fontsize=9); axs[0,n+1+n//2].set_title('class 1', fontsize=9)
+    fig.subplots_adjust(left=0.12, wspace=0.05, hspace=0.05)
+    return fig
+
+# %% ../nbs/09_viz.ipynb #6137035c
 def similarity_order(sim:np.ndarray)->np.ndarray:
     "Order of tasks that puts similar ones next to each other (average-linkage clustering of 1 - similarity)"
     from scipy.cluster.hierarchy import linkage, leaves_list
@@ -104,7 +123,7 @@ def plot_similarity(labels:Tensor, # `(K, n)` hard labels of `K` binary tasks
     fig.tight_layout()
     return fig
 
-# %% ../nbs/09_viz.ipynb #d24c49c1
+# %% ../nbs/09_viz.ipynb #157a5925
 def plot_split(data:ImageData, # the images
                labels:Tensor, # `(n,)` target labels
                train_idx:Tensor, test_idx:Tensor, # the split
@@ -129,7 +148,7 @@ def plot_split(data:ImageData, # the images
     fig.tight_layout()
     return fig
 
-# %% ../nbs/09_viz.ipynb #76b6c4de
+# %% ../nbs/09_viz.ipynb #ba683be8
 def plot_curves(log:pd.DataFrame, # one row per step; column `step` (or the index) and one column per quantity
                 cols:list=None, # columns to draw; default all but `step`
                 title:str=None,
