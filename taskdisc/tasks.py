@@ -95,13 +95,13 @@ def random_tasks(n:int, seed:int=0, n_classes:int=2)->L:
     "`n` random-labelled tasks with seeds `seed, seed+1, ...`"
     return L(RandomTask(seed+i, n_classes) for i in range(n))
 
-# %% ../nbs/01_tasks.ipynb #72db349b
+# %% ../nbs/01_tasks.ipynb #c82a380d
 class LabelTask(Task):
     "A task given by a label table: `labels[i]` is the label of source image `idx[i]`"
     family = 'table'
     def __init__(self, labels, name:str='labels', idx=None, n_classes:int=None, family:str=None):
-        labels = torch.as_tensor(np.asarray(labels)).long()
-        idx = torch.arange(len(labels)) if idx is None else torch.as_tensor(np.asarray(idx)).long()
+        labels = torch.tensor(np.array(labels)).long()
+        idx = torch.arange(len(labels)) if idx is None else torch.tensor(np.array(idx)).long()
         if idx.shape != labels.shape: raise ValueError(f"{name}: {len(labels)} labels for {len(idx)} image indices")
         if len(labels) and labels.min() < 0: raise ValueError(f"{name}: labels must be non-negative integers, got {int(labels.min())}")
         super().__init__(name, n_classes or max(2, int(labels.max())+1 if len(labels) else 2))
