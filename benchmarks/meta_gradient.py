@@ -7,14 +7,19 @@ backpropagated through the unrolled training into the task network. Compared, in
 - `higher`: the reference implementation's way (`higher.innerloop_ctx` with a differentiable SGD);
   needs `pip install higher` (0.2.1), for this benchmark only;
 - `taskdisc`: `taskdisc.meta.meta_loss`, an inlined functional SGD on `torch.func.functional_call`;
-- `taskdisc-ckpt`: the same with a reentrant checkpoint around every inner step;
-- `taskdisc-bf16`: the same under bfloat16 autocast.
+- `taskdisc-ckpt`: the same with a reentrant checkpoint around every inner step (`checkpoint=True`);
+- `taskdisc-bf16`: the same under bfloat16 autocast (`autocast=True`), approximate;
+- optional modes: `taskdisc-ckpt4` (`checkpoint_every=4`), `taskdisc-nchw` (`channels_last=False`).
+
+The `higher` mode labels each training batch with the task network once and gives each inner network one
+half, as `meta_loss` does; `--check` prints the difference of their losses and task-network gradients.
 
 Each (mode, T) runs in its own subprocess (one warm-up step, then `--repeats` timed steps), so its peak
 resident memory (minus the process's memory before the first meta-step) is its own. Modes are
-interleaved per T. Prints times, memory and the ratios to `higher`.
+interleaved per T. Prints wall and CPU times (CPU time is the fairer one when other processes share the
+machine), memory and the ratios to `higher`.
 
-Run: python benchmarks/meta_gradient.py [--T 5 20] [--threads 2] [--repeats 3] [--shape 3 32 32] [--bs 256]
+Run: python benchmarks/meta_gradient.py [--T 5 20] [--threads 2] [--repeats 3] [--shape 3 32 32] [--bs 256] [--modes ...] [--check]
 """
 import argparse, json, resource, statistics, subprocess, sys, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
@@ -34,32 +39,45 @@ def one(mode, T, a):
     xs = torch.randn(T, a.bs, *shape); xh = torch.randn(a.bs, *shape)
     models = inner_models('cnn', shape, seeds=(0,1))
 
-    def step_taskdisc(checkpoint=False, bf16=False):
-        with torch.autocast('cpu', dtype=torch.bfloat16, enabled=bf16):
-            loss,_ = meta_loss(tn, 0, xs, xh, models, T=T, inner_lr=0.01, split_batch=True, checkpoint=checkpoint)
+    def step_taskdisc(**kw):
+        loss,_ = meta_loss(tn, 0, xs, xh, models, T=T, inner_lr=0.01, split_batch=True, **kw)
         loss.backward(); opt.step(); opt.zero_grad()
 
-    def step_higher():
+    def loss_higher():
         import higher
+        # as `meta_loss`: the task network labels each full training batch once, then each network gets one half
+        qs = [tn.soft_labels(x)[:, 0].chunk(2) for x in xs]
         outs = []
-        for m in models:
+        for i,m in enumerate(models):
             inner_opt = torch.optim.SGD(m.parameters(), lr=0.01)
             with higher.innerloop_ctx(m, inner_opt, copy_initial_weights=True) as (fnet, diffopt):
-                for t in range(T):
-                    x = xs[t].chunk(2)[len(outs)]
-                    q = tn.soft_labels(x)[:, 0]
-                    diffopt.step(soft_ce(fnet(x), q))
+                for t in range(T): diffopt.step(soft_ce(fnet(xs[t].chunk(2)[i]), qs[t][i]))
                 outs.append(fnet(xh))
-        agreement_ce(*outs).backward(); opt.step(); opt.zero_grad()
+        return agreement_ce(*outs)
+
+    def step_higher(): loss_higher().backward(); opt.step(); opt.zero_grad()
+
+    if a.check:  # same loss and task-network gradient as `meta_loss`?
+        res = {}
+        for name,f in [('higher', loss_higher), ('taskdisc', lambda: meta_loss(tn, 0, xs, xh, models, T=T, inner_lr=0.01)[0])]:
+            loss = f(); loss.backward()
+            res[name] = (loss.item(), [p.grad.clone() for p in tn.parameters()]); opt.zero_grad()
+        (lh,gh),(lt,gt) = res['higher'],res['taskdisc']
+        gmax = max(g.abs().max().item() for g in gh)
+        print(f"T={T} bs={a.bs}: loss higher {lh:.8f} taskdisc {lt:.8f} |diff| {abs(lh-lt):.2e}; "
+              f"task-network gradient max |diff| {max((x-y).abs().max().item() for x,y in zip(gh, gt)):.2e} (max |grad| {gmax:.2e})")
+        return
 
     f = {'higher': step_higher, 'taskdisc': step_taskdisc, 'taskdisc-ckpt': lambda: step_taskdisc(checkpoint=True),
-         'taskdisc-bf16': lambda: step_taskdisc(bf16=True)}[mode]
+         'taskdisc-ckpt4': lambda: step_taskdisc(checkpoint=True, checkpoint_every=4),
+         'taskdisc-bf16': lambda: step_taskdisc(autocast=True), 'taskdisc-nchw': lambda: step_taskdisc(channels_last=False)}[mode]
     base = rss_mb()
     f()  # warm-up, and the memory peak
-    times = []
+    times,cpu = [],[]
     for _ in range(a.repeats):
-        t0 = time.perf_counter(); f(); times.append(time.perf_counter() - t0)
-    print(json.dumps(dict(mode=mode, T=T, seconds=statistics.median(times), peak_mb=rss_mb() - base)))
+        t0,c0 = time.perf_counter(),time.process_time(); f()
+        times.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
+    print(json.dumps(dict(mode=mode, T=T, seconds=statistics.median(times), cpu_seconds=statistics.median(cpu), peak_mb=rss_mb() - base)))
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -67,9 +85,11 @@ def main():
     p.add_argument('--repeats', type=int, default=3); p.add_argument('--shape', type=int, nargs=3, default=[3, 32, 32])
     p.add_argument('--bs', type=int, default=256, help='inner training batch per step (split between the two networks)')
     p.add_argument('--modes', nargs='+', default=['higher', 'taskdisc', 'taskdisc-ckpt', 'taskdisc-bf16'])
+    p.add_argument('--check', action='store_true', help='only check that higher and taskdisc give the same loss and gradient, per T')
     p.add_argument('--one', nargs=2, help=argparse.SUPPRESS)
     a = p.parse_args()
     if a.one: return one(a.one[0], int(a.one[1]), a)
+    if a.check: return [one('check', T, a) for T in a.T]
     print(f"inner nets: cnn 32-64-128 on {tuple(a.shape)}, {a.bs//2} images per network per inner step, held-out batch {a.bs}; "
           f"task net: cnn, 4 heads; {a.threads} threads; median of {a.repeats} meta-steps; torch {torch.__version__}")
     res = {}
@@ -80,14 +100,14 @@ def main():
             out = subprocess.run(cmd, capture_output=True, text=True)
             if out.returncode: print(f"{mode} T={T} failed:\n{out.stderr[-2000:]}"); continue
             r = json.loads(out.stdout.strip().splitlines()[-1]); res[(mode, T)] = r
-            print(f"T={T:3d} {mode:14s} {r['seconds']:7.2f} s/meta-step   peak +{r['peak_mb']:7.0f} MB")
-    print("\nratios against higher (time: higher/mode, >1 is faster; memory: mode/higher, <1 is less):")
+            print(f"T={T:3d} {mode:14s} {r['seconds']:7.2f} s/meta-step ({r['cpu_seconds']:6.2f} s CPU)   peak +{r['peak_mb']:7.0f} MB")
+    print("\nratios against higher (time: higher/mode, >1 is faster, wall and CPU time; memory: mode/higher, <1 is less):")
     for T in a.T:
         h = res.get(('higher', T))
         if not h: continue
         for mode in a.modes[1:]:
             r = res.get((mode, T))
-            if r: print(f"T={T:3d} {mode:14s} speed x{h['seconds']/r['seconds']:.2f}   memory x{r['peak_mb']/h['peak_mb']:.2f}")
+            if r: print(f"T={T:3d} {mode:14s} speed x{h['seconds']/r['seconds']:.2f} (CPU x{h['cpu_seconds']/r['cpu_seconds']:.2f})   memory x{r['peak_mb']/h['peak_mb']:.2f}")
     if ('taskdisc', 20) in res and ('taskdisc-ckpt', 20) in res:
         print(f"checkpointing at T=20 cuts peak memory {res[('taskdisc', 20)]['peak_mb']/res[('taskdisc-ckpt', 20)]['peak_mb']:.2f}x (target >= 2x)")
 

@@ -32,6 +32,25 @@ def agreement_ce(o1:Tensor, # `(n, c)` outputs of the first network on held-out 
     return -0.5*((lp1.exp()*lp2).sum(-1) + (lp2.exp()*lp1).sum(-1)).mean()
 
 # %% ../nbs/05_meta.ipynb #942e6921
+def _sgd_step(model, names, ps, x, q, lr, second_order):
+    "`inner_step` on a list of weights (in the order of `names`): `(new weights, loss)`; no dictionaries kept between steps"
+    if not torch.is_grad_enabled():  # values only
+        with torch.enable_grad():
+            at = [p.detach().requires_grad_() for p in ps]
+            loss = soft_ce(_logits(model, names, at, x), q.detach())
+            gs = torch.autograd.grad(loss, at)
+        return [p - lr*g for p,g in zip(ps, gs)],loss.detach()
+    at = ps if second_order else [p.detach().requires_grad_() for p in ps]
+    loss = soft_ce(_logits(model, names, at, x), q)
+    gs = torch.autograd.grad(loss, at, create_graph=True)
+    return [p - lr*g for p,g in zip(ps, gs)],loss
+
+def _logits(model, names, ps, x):
+    "Outputs of `model` with weights `ps`, in at least float32 (under autocast a network computes in bfloat16)"
+    return _up(functional_call(model, dict(zip(names, ps)), (x,)))
+
+def _up(t:Tensor)->Tensor: return t.float() if t.dtype in (torch.bfloat16, torch.float16) else t
+
 def inner_step(model:nn.Module, # the network architecture, run with `functional_call`
                params:dict, # its current weights `{name: tensor}`
                x:Tensor, # training images
@@ -41,16 +60,8 @@ def inner_step(model:nn.Module, # the network architecture, run with `functional
               )->tuple: # `(new params, training loss before the step)`
     "One plain SGD step on the soft-label cross-entropy, differentiable with respect to `params` and `q`"
     names = list(params)
-    if not torch.is_grad_enabled():  # values only
-        with torch.enable_grad():
-            ps = {k: v.detach().requires_grad_() for k,v in params.items()}
-            loss = soft_ce(functional_call(model, ps, (x,)), q.detach())
-            gs = torch.autograd.grad(loss, list(ps.values()))
-        return {k: params[k] - lr*g for k,g in zip(names, gs)},loss.detach()
-    at = params if second_order else {k: v.detach().requires_grad_() for k,v in params.items()}
-    loss = soft_ce(functional_call(model, at, (x,)), q)
-    gs = torch.autograd.grad(loss, list(at.values()), create_graph=True)
-    return {k: params[k] - lr*g for k,g in zip(names, gs)},loss
+    ps,loss = _sgd_step(model, names, list(params.values()), x, q, lr, second_order)
+    return dict(zip(names, ps)),loss
 
 # %% ../nbs/05_meta.ipynb #d3d504e3
 def inner_models(arch:str, # architecture of the inner networks, one of `taskdisc.models.archs`
@@ -72,21 +83,28 @@ def _check_models(models):
                              "update them: use BatchNorm with track_running_stats=False, as taskdisc.models does")
 
 # %% ../nbs/05_meta.ipynb #481ac685
-def _step_flat(model, names, lr, second_order, x, q, *ps):
-    "`inner_step` on positional tensors, as `torch.utils.checkpoint` needs"
-    new,loss = inner_step(model, dict(zip(names, ps)), x, q, lr, second_order)
-    return (*new.values(), loss)
-
-def _train(model, params, xs, qs, lr, checkpoint, second_order):
-    "Unrolled SGD, one step per batch of `xs` (soft labels `qs`); returns the final weights and the first and last training losses"
-    names,ps,losses = list(params),list(params.values()),[]
+def _steps_flat(model, names, lr, second_order, n, *ts):
+    "`n` inner steps on positional tensors `(*xs, *qs, *weights)`, as `torch.utils.checkpoint` needs; returns `(*weights, *losses)`"
+    xs,qs,ps,losses = ts[:n],ts[n:2*n],list(ts[2*n:]),[]
     for x,q in zip(xs, qs):
-        if checkpoint and torch.is_grad_enabled():
-            *ps,loss = _checkpoint(_step_flat, model, names, lr, second_order, x, q, *ps, use_reentrant=True)
-        else: *ps,loss = _step_flat(model, names, lr, second_order, x, q, *ps)
-        losses.append(loss.detach())
-    with torch.no_grad(): last = soft_ce(functional_call(model, dict(zip(names, ps)), (xs[-1],)), qs[-1])  # after the last step
-    return dict(zip(names, ps)),losses[0],last
+        ps,loss = _sgd_step(model, names, ps, x, q, lr, second_order)
+        losses.append(loss)
+    return (*ps, *losses)
+
+def _train(model, params, xs, qs, lr, checkpoint, second_order, checkpoint_every=1):
+    "Unrolled SGD, one step per batch of `xs` (soft labels `qs`); returns the final weights and the training losses of the first and last steps"
+    names,ps,losses = list(params),list(params.values()),[]
+    if checkpoint and torch.is_grad_enabled():
+        if checkpoint_every < 1: raise ValueError(f"checkpoint_every must be at least 1, got {checkpoint_every}")
+        for i in range(0, len(xs), checkpoint_every):  # one reentrant checkpoint per segment of `checkpoint_every` steps
+            sx,sq = xs[i:i+checkpoint_every],qs[i:i+checkpoint_every]
+            out = _checkpoint(_steps_flat, model, names, lr, second_order, len(sx), *sx, *sq, *ps, use_reentrant=True)
+            ps,losses = list(out[:len(ps)]),losses + list(out[len(ps):])
+    else:
+        for x,q in zip(xs, qs):
+            ps,loss = _sgd_step(model, names, ps, x, q, lr, second_order)
+            losses.append(loss)
+    return dict(zip(names, ps)),losses[0].detach(),losses[-1].detach()  # each taken before its step: no extra forward pass
 
 def _is_per_step(x_train)->bool: return isinstance(x_train, (list,tuple)) or x_train.ndim == 5
 
@@ -110,8 +128,10 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
                        T:int=50, # number of inner SGD steps
                        inner_lr:float=0.01, # inner learning rate $\eta$
                        split_batch:bool=True, # each network trains on one half of each batch; else both on all of it
-                       checkpoint:bool=False, # reentrant gradient checkpoint around each inner step; use `.backward()`
+                       checkpoint:bool=False, # reentrant gradient checkpoint around the inner steps; use `.backward()`
                        second_order:bool=True, # `False`: drop the Hessian term (first-order approximation)
+                       checkpoint_every:int=1, # with `checkpoint`: inner steps per checkpointed segment (memory grows with it)
+                       autocast:bool=False, # train and run the inner networks under bfloat16 autocast (faster, approximate)
                       )->tuple: # `(loss, info)`
     "Agreement loss of two networks trained `T` SGD steps on soft labels `q`, differentiable with respect to `q`"
     _check_models(models)
@@ -119,11 +139,12 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
     if split_batch and min(len(x) for x in xs) < 2: raise ValueError("split_batch needs at least 2 training images in every batch")
     halves = [(x.chunk(2),qi.chunk(2)) if split_batch else ((x,x),(qi,qi)) for x,qi in zip(xs, qs)]
     outs,info = [],{}
-    for i,m in enumerate(models):
-        p0 = {k: v.detach().requires_grad_() for k,v in m.named_parameters()}
-        p,first,last = _train(m, p0, [xh[i] for xh,_ in halves], [qh[i] for _,qh in halves], inner_lr, checkpoint, second_order)
-        outs.append(functional_call(m, p, (x_holdout,)))
-        info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = first.item(),last.item()
+    with torch.autocast(x_holdout.device.type, dtype=torch.bfloat16, enabled=autocast):
+        for i,m in enumerate(models):
+            p0 = {k: v.detach().requires_grad_() for k,v in m.named_parameters()}
+            p,first,last = _train(m, p0, [xh[i] for xh,_ in halves], [qh[i] for _,qh in halves], inner_lr, checkpoint, second_order, checkpoint_every)
+            outs.append(_logits(m, list(p), list(p.values()), x_holdout))
+            info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = first.item(),last.item()
     loss = agreement_ce(*outs)
     info['agreement_ce'] = loss.item()
     info['holdout_agreement'] = (outs[0].argmax(-1) == outs[1].argmax(-1)).float().mean().item()
@@ -139,8 +160,10 @@ def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the me
               inner_lr:float=0.01, # inner learning rate $\eta$
               split_batch:bool=True, # each inner network trains on one half of each training batch
               seeds:tuple=(0,1), # with an architecture name: initialization seeds, `None` for fresh ones each call
-              checkpoint:bool=False, # reentrant gradient checkpoint around each inner step; use `.backward()`
+              checkpoint:bool=False, # reentrant gradient checkpoint around the inner steps; use `.backward()`
               second_order:bool=True, # `False`: drop the Hessian term (first-order approximation)
+              checkpoint_every:int=1, # with `checkpoint`: inner steps per checkpointed segment (memory grows with it)
+              autocast:bool=False, # train and run the inner networks under bfloat16 autocast (faster, approximate); the task network stays in float32
               **kwargs, # passed to the inner architecture
              )->tuple: # `(loss, info)`
     "Differentiable agreement loss $\\mathcal{L}_{AS}$ of task `head` of `tasknet`"
@@ -150,6 +173,6 @@ def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the me
     models = inner_models(arch_or_models, tuple(x0.shape[1:]), seeds, x0.dtype, **kwargs) if isinstance(arch_or_models, str) else arch_or_models
     # in the task network's current mode: train mode uses the batch statistics of each training batch
     q = [tasknet.soft_labels(x)[:, head] for x in x_train] if per_step else tasknet.soft_labels(x_train)[:, head]
-    loss,info = unrolled_agreement(models, x_train, q, x_holdout, T, inner_lr, split_batch, checkpoint, second_order)
+    loss,info = unrolled_agreement(models, x_train, q, x_holdout, T, inner_lr, split_batch, checkpoint, second_order, checkpoint_every, autocast)
     info['class1_rate'] = (torch.cat(q) if per_step else q).gt(0.5).float().mean().item()
     return loss,info
