@@ -5,7 +5,7 @@
 # %% ../nbs/07_discovery.ipynb #6ad5446b
 from __future__ import annotations
 import copy, json, math, os, random, time, warnings
-from dataclasses import dataclass, field, asdict, replace
+from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 from torch import nn, Tensor
@@ -21,7 +21,7 @@ from .data import ImageData, ImageBatchTfm, get_data, sample_split, new_out_dir
 from .tasks import LabelTask, human_tasks, random_tasks, save_tasks
 from .tasknet import TaskNet
 from .meta import inner_models, unrolled_agreement
-from .dissimilarity import uniformity_loss, mean_pairwise_similarity, class_balance
+from .dissimilarity import uniformity_loss
 from .agreement import Protocol, get_protocol, agreement_scores, family_summary
 from .viz import plot_agreement, plot_tasks
 
