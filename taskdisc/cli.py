@@ -81,7 +81,7 @@ def report_discovery(res)->str:
 
 @call_parse
 def discover_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', or a folder/.tgz in fastai's CIFAR layout
-                  n_steps:int=None, # meta-steps (default: `DiscoveryConfig`'s)
+                  n_steps:int=None, # meta-steps (default: the data set's, `taskdisc.discovery.discovery_config`)
                   n_heads:int=None, # K, tasks discovered at once (at most h_dim)
                   h_dim:int=None, # d, dimension of the task network's embedding
                   T:int=None, # inner SGD steps of the unrolled training

@@ -26,10 +26,10 @@ from .agreement import Protocol, get_protocol, agreement_scores, family_summary
 from .viz import plot_agreement, plot_tasks
 
 # %% auto #0
-__all__ = ['DiscoveryConfig', 'step_generator', 'meta_step_idxs', 'MetaStepDL', 'discovery_dls', 'head_for_step',
-           'DiscoveryModel', 'DiscoveryLoss', 'LossPart', 'DiscoveryTrainer', 'ASEval', 'frozen_copy', 'task_labels',
-           'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'DiscoveryLearner', 'discovery_learner',
-           'image_stats', 'shortcut_probe', 'DiscoveryResult', 'run_discover']
+__all__ = ['presets', 'DiscoveryConfig', 'discovery_config', 'step_generator', 'meta_step_idxs', 'MetaStepDL', 'discovery_dls',
+           'head_for_step', 'DiscoveryModel', 'DiscoveryLoss', 'LossPart', 'DiscoveryTrainer', 'ASEval', 'frozen_copy',
+           'task_labels', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'DiscoveryLearner',
+           'discovery_learner', 'image_stats', 'shortcut_probe', 'DiscoveryResult', 'run_discover']
 
 # %% ../nbs/07_discovery.ipynb #f568512b
 @dataclass
@@ -78,6 +78,18 @@ class DiscoveryConfig:
     def to_dict(self)->dict:
         "JSON-ready settings (tuples become lists)"
         return json.loads(json.dumps(asdict(self)))
+
+# %% ../nbs/07_discovery.ipynb #4d5585ab
+_cifar_cnn = dict(widths=(16,32,64), head='flat', in_pool=2)
+presets = {'cifar10': dict(arch_kwargs=_cifar_cnn, inner_kwargs=_cifar_cnn, n_train=2000, n_holdout=1000, n_steps=300)}
+
+def discovery_config(name:str='digits', # data set name (`ImageData.name`); names without a preset get the defaults
+                     **overrides, # `DiscoveryConfig` settings that win over the preset
+                    )->DiscoveryConfig:
+    "The `DiscoveryConfig` of data set `name`: its entry in `presets`, then `overrides`"
+    unknown = set(overrides) - set(DiscoveryConfig.__dataclass_fields__)
+    if unknown: raise ValueError(f"unknown discovery settings {sorted(unknown)}; use some of {list(DiscoveryConfig.__dataclass_fields__)}")
+    return DiscoveryConfig(**{**copy.deepcopy(presets.get(name, {})), **overrides})
 
 # %% ../nbs/07_discovery.ipynb #e66c0298
 def step_generator(seed:int, step:int)->torch.Generator:
@@ -340,13 +352,16 @@ def discovery_learner(data:ImageData, # the images
 
 # %% ../nbs/07_discovery.ipynb #f6d03fd5
 def image_stats(data:ImageData)->pd.DataFrame:
-    "Global statistics of each image: mean and std of intensity, centre of mass (row, column), fraction of lit pixels"
-    x = data.x.float().div(255).mean(1)  # (n, h, w), channels averaged
+    "Global statistics of each image: mean and std of intensity, centre of mass (row, column), fraction of lit pixels; per channel mean and std for colour images"
+    xc = data.x.float().div(255)
+    x = xc.mean(1)  # (n, h, w), channels averaged
     n,h,w = x.shape
     tot = x.sum((1,2)).clamp_min(1e-6)
     rows,cols = torch.arange(h).float(),torch.arange(w).float()
-    return pd.DataFrame(dict(mean=x.mean((1,2)), std=x.std((1,2)), row=(x.sum(2)*rows).sum(1)/tot, col=(x.sum(1)*cols).sum(1)/tot,
-                             lit=(x > 0.25).float().mean((1,2))))
+    d = dict(mean=x.mean((1,2)), std=x.std((1,2)), row=(x.sum(2)*rows).sum(1)/tot, col=(x.sum(1)*cols).sum(1)/tot, lit=(x > 0.25).float().mean((1,2)))
+    if xc.shape[1] > 1:
+        for c in range(xc.shape[1]): d[f'mean_{c}'],d[f'std_{c}'] = xc[:,c].mean((1,2)),xc[:,c].std((1,2))
+    return pd.DataFrame(d)
 
 def shortcut_probe(labels:Tensor, # `(n_tasks, len(data))` hard labels
                    data:ImageData, # the images
@@ -383,14 +398,12 @@ def run_discover(dataset:str='digits', # 'digits', 'cifar10', or a folder/.tgz i
                  protocol:dict=None, # overrides of the agreement-score protocol, e.g. `dict(max_epochs=20)`
                  threads:int=None, # torch CPU threads (default: torch's choice)
                  show:bool=True, # progress bars and tables
-                 **config, # `DiscoveryConfig` settings, e.g. `n_steps=300, lam=2.`
+                 **config, # `DiscoveryConfig` settings over the data set's preset (`discovery_config`), e.g. `n_steps=300, lam=2.`
                 )->DiscoveryResult:
     "Discover tasks on `dataset`, score them next to random and human-labelled tasks, and write the run directory `out`"
     if threads: torch.set_num_threads(threads)
-    unknown = set(config) - set(DiscoveryConfig.__dataclass_fields__)
-    if unknown: raise ValueError(f"unknown discovery settings {sorted(unknown)}; use some of {list(DiscoveryConfig.__dataclass_fields__)}")
     data = get_data(dataset)
-    cfg = DiscoveryConfig(dataset=str(dataset), seed=seed, **config).check(len(data))
+    cfg = discovery_config(data.name, dataset=str(dataset), seed=seed, **config).check(len(data))
     proto = get_protocol(data.name, **(protocol or {}))
     out = new_out_dir(out, 'discover')
     args = dict(dataset=str(dataset), out=str(out), n_random=n_random, n_human=n_human, seed=seed, ckpt_every=ckpt_every,
