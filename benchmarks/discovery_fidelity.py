@@ -16,6 +16,7 @@ warnings.filterwarnings('ignore')
 import numpy as np, torch
 torch.set_num_threads(1)  # the machine is shared: measure on one thread
 from taskdisc.data import get_data
+from taskdisc.tasks import human_tasks
 from taskdisc.discovery import run_discover, shortcut_probe
 from taskdisc.dissimilarity import mean_pairwise_similarity, class_balance
 
@@ -34,7 +35,7 @@ summ = res.summary
 med = summ.median_as
 bal = class_balance(res.labels).numpy()
 sim = mean_pairwise_similarity(res.labels)
-human = torch.stack([t(data) for t in __import__('taskdisc.tasks', fromlist=['x']).human_tasks(data.classes, n=8, seed=0)])
+human = torch.stack([t(data) for t in human_tasks(data.classes, n=8, seed=0)])
 probe_d,probe_h = shortcut_probe(res.labels, data),shortcut_probe(human, data)
 
 print(f"{dataset}, settings: {overrides or 'defaults'}")

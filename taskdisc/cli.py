@@ -11,8 +11,7 @@ from pathlib import Path
 import torch
 from fastcore.all import *
 from fastcore.script import call_parse, anno_parser
-from .data import get_data, new_out_dir
-from .data import sample_split
+from .data import get_data, new_out_dir, sample_split
 from .tasks import human_tasks, random_tasks, load_tasks, ClassTask
 from .agreement import get_protocol, agreement_scores, family_summary
 from .splits import evaluate_splits, split_summary, save_split, save_partition

@@ -80,8 +80,9 @@ class DiscoveryConfig:
         return json.loads(json.dumps(asdict(self)))
 
 # %% ../nbs/07_discovery.ipynb #4d5585ab
-_cifar_cnn = dict(widths=(16,32,64), head='flat', in_pool=2)
-presets = {'cifar10': dict(arch_kwargs=_cifar_cnn, inner_kwargs=_cifar_cnn, n_train=2000, n_holdout=1000, n_steps=300)}
+_cifar = get_protocol('cifar10')
+presets = {'cifar10': dict(arch=_cifar.arch, arch_kwargs=_cifar.arch_kwargs, inner_arch=_cifar.arch, inner_kwargs=_cifar.arch_kwargs,
+                           n_train=_cifar.n_train, n_holdout=_cifar.n_holdout, n_steps=300)}
 
 def discovery_config(name:str='digits', # data set name (`ImageData.name`); names without a preset get the defaults
                      **overrides, # `DiscoveryConfig` settings that win over the preset
@@ -178,7 +179,7 @@ class DiscoveryLoss:
         xs,h = pred
         c,tn = self.cfg,self.tasknet
         self.models = tuple(m.to(xs.device) for m in self.models)
-        q = torch.sigmoid(tn.temp * h @ tn.heads[self.head])  # (T, bs): soft labels of every training batch, not detached
+        q = torch.sigmoid(tn.head_logits(h, self.head))  # (T, bs): soft labels of every training batch, not detached
         as_loss,info = unrolled_agreement(self.models, xs, q, x_holdout, c.T, c.inner_lr, c.split_batch, c.grad_checkpoint, c.second_order)
         unif = torch.stack([uniformity_loss(hb, c.unif_t) for hb in h]).mean()
         self.parts = dict(head=self.head, as_loss=as_loss.item(), uniformity=unif.item(), holdout_agreement=info['holdout_agreement'],

@@ -94,16 +94,14 @@ def _steps_flat(model, names, lr, second_order, n, *ts):
 def _train(model, params, xs, qs, lr, checkpoint, second_order, checkpoint_every=1):
     "Unrolled SGD, one step per batch of `xs` (soft labels `qs`); returns the final weights and the training losses of the first and last steps"
     names,ps,losses = list(params),list(params.values()),[]
-    if checkpoint and torch.is_grad_enabled():
-        if checkpoint_every < 1: raise ValueError(f"checkpoint_every must be at least 1, got {checkpoint_every}")
-        for i in range(0, len(xs), checkpoint_every):  # one reentrant checkpoint per segment of `checkpoint_every` steps
-            sx,sq = xs[i:i+checkpoint_every],qs[i:i+checkpoint_every]
-            out = _checkpoint(_steps_flat, model, names, lr, second_order, len(sx), *sx, *sq, *ps, use_reentrant=True)
-            ps,losses = list(out[:len(ps)]),losses + list(out[len(ps):])
-    else:
-        for x,q in zip(xs, qs):
-            ps,loss = _sgd_step(model, names, ps, x, q, lr, second_order)
-            losses.append(loss)
+    ckpt = checkpoint and torch.is_grad_enabled()
+    if ckpt and checkpoint_every < 1: raise ValueError(f"checkpoint_every must be at least 1, got {checkpoint_every}")
+    seg = checkpoint_every if ckpt else len(xs)
+    for i in range(0, len(xs), seg):  # with `ckpt`: one reentrant checkpoint per segment of `checkpoint_every` steps
+        sx,sq = xs[i:i+seg],qs[i:i+seg]
+        args = (model, names, lr, second_order, len(sx), *sx, *sq, *ps)
+        out = _checkpoint(_steps_flat, *args, use_reentrant=True) if ckpt else _steps_flat(*args)
+        ps,losses = list(out[:len(ps)]),losses + list(out[len(ps):])
     return dict(zip(names, ps)),losses[0].detach(),losses[-1].detach()  # each taken before its step: no extra forward pass
 
 def _is_per_step(x_train)->bool: return isinstance(x_train, (list,tuple)) or x_train.ndim == 5

@@ -65,9 +65,12 @@ class TaskNet(nn.Module):
     def embed(self, x:Tensor)->Tensor:
         "The normalized embedding $h_\\theta(x)$, shape `(n, h_dim)`"
         return self.bn(self.proj(self.encoder(x))) * self.scale
+    def head_logits(self, h:Tensor, head:int=None)->Tensor:
+        "Logits from embeddings `h` `(..., h_dim)`: of every task `(..., n_heads)`, or of task `head` only `(...)`"
+        return self.temp * h @ (self.heads.T if head is None else self.heads[head])
     def forward(self, x:Tensor)->Tensor:
         "Logits $\\ell_k(x)$ of every task, shape `(n, n_heads)`"
-        return self.temp * self.embed(x) @ self.heads.T
+        return self.head_logits(self.embed(x))
     def soft_labels(self, x:Tensor)->Tensor:
         "Probability of class 1 for every task, $\\sigma(\\ell_k(x))$, shape `(n, n_heads)`"
         return torch.sigmoid(self(x))
