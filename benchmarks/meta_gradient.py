@@ -6,10 +6,13 @@ backpropagated through the unrolled training into the task network. Compared, in
 
 - `higher`: the reference implementation's way (`higher.innerloop_ctx` with a differentiable SGD);
   needs `pip install higher` (0.2.1), for this benchmark only;
-- `taskdisc`: `taskdisc.meta.meta_loss`, an inlined functional SGD on `torch.func.functional_call`;
+- `taskdisc`: `taskdisc.meta.meta_loss`, an inlined functional SGD on `torch.func.functional_call`, with its
+  default `parallel`: with 2+ threads the two inner networks train (and backpropagate) side by side in two
+  threads, each with half the intra-op threads;
+- `taskdisc-seq`: the same with `parallel=False`, one network after the other, each with all threads;
 - `taskdisc-ckpt`: the same with a reentrant checkpoint around every inner step (`checkpoint=True`);
 - `taskdisc-bf16`: the same under bfloat16 autocast (`autocast=True`), approximate;
-- optional modes: `taskdisc-ckpt4` (`checkpoint_every=4`), `taskdisc-nchw` (`channels_last=False`).
+- optional modes: `taskdisc-ckpt4` (`checkpoint_every=4`), `taskdisc-seq-bf16`.
 
 The `higher` mode labels each training batch with the task network once and gives each inner network one
 half, as `meta_loss` does; `--check` prints the difference of their losses and task-network gradients.
@@ -20,6 +23,7 @@ interleaved per T. Prints wall and CPU times (CPU time is the fairer one when ot
 machine), memory and the ratios to `higher`.
 
 Run: python benchmarks/meta_gradient.py [--T 5 20] [--threads 2] [--repeats 3] [--shape 3 32 32] [--bs 256] [--modes ...] [--check]
+(`--modes` takes: higher taskdisc taskdisc-seq taskdisc-ckpt taskdisc-ckpt4 taskdisc-bf16 taskdisc-seq-bf16)
 """
 import argparse, json, resource, statistics, subprocess, sys, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
@@ -70,7 +74,8 @@ def one(mode, T, a):
 
     f = {'higher': step_higher, 'taskdisc': step_taskdisc, 'taskdisc-ckpt': lambda: step_taskdisc(checkpoint=True),
          'taskdisc-ckpt4': lambda: step_taskdisc(checkpoint=True, checkpoint_every=4),
-         'taskdisc-bf16': lambda: step_taskdisc(autocast=True), 'taskdisc-nchw': lambda: step_taskdisc(channels_last=False)}[mode]
+         'taskdisc-bf16': lambda: step_taskdisc(autocast=True),
+         'taskdisc-seq': lambda: step_taskdisc(parallel=False), 'taskdisc-seq-bf16': lambda: step_taskdisc(parallel=False, autocast=True)}[mode]
     base = rss_mb()
     f()  # warm-up, and the memory peak
     times,cpu = [],[]
@@ -84,7 +89,7 @@ def main():
     p.add_argument('--T', type=int, nargs='+', default=[5, 20]); p.add_argument('--threads', type=int, default=2)
     p.add_argument('--repeats', type=int, default=3); p.add_argument('--shape', type=int, nargs=3, default=[3, 32, 32])
     p.add_argument('--bs', type=int, default=256, help='inner training batch per step (split between the two networks)')
-    p.add_argument('--modes', nargs='+', default=['higher', 'taskdisc', 'taskdisc-ckpt', 'taskdisc-bf16'])
+    p.add_argument('--modes', nargs='+', default=['higher', 'taskdisc', 'taskdisc-seq', 'taskdisc-ckpt', 'taskdisc-bf16'])
     p.add_argument('--check', action='store_true', help='only check that higher and taskdisc give the same loss and gradient, per T')
     p.add_argument('--one', nargs=2, help=argparse.SUPPRESS)
     a = p.parse_args()

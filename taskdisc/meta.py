@@ -9,6 +9,8 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from torch.func import functional_call
 from torch.utils.checkpoint import checkpoint as _checkpoint
+from torch.autograd.function import once_differentiable
+from concurrent.futures import ThreadPoolExecutor
 from fastcore.all import *
 from .models import get_model
 from .tasknet import TaskNet
@@ -118,6 +120,37 @@ def _step_batches(x_train, q, T:int)->tuple:
         if qi.shape != x.shape[:1]: raise ValueError(f"{len(x)} training images but soft labels of shape {tuple(qi.shape)}")
     return xs,qs
 
+# %% ../nbs/05_meta.ipynb #b00bd261
+def _in_threads(f, grad:bool)->list:
+    "`[f(0), f(1)]` in two threads sharing the intra-op threads, each in grad mode `grad` (grad mode is per thread)"
+    n = torch.get_num_threads()
+    def run(i):
+        torch.set_num_threads(max(1, n//2))
+        with torch.set_grad_enabled(grad): return f(i)
+    try:
+        with ThreadPoolExecutor(2) as ex: return list(ex.map(run, (0,1)))
+    finally: torch.set_num_threads(n)
+
+class _PairInThreads(torch.autograd.Function):
+    "The two unrolled trainings side by side in two threads, forward and backward; differentiable in the soft labels"
+    @staticmethod
+    def forward(ctx, unroll, T, *qs):
+        # each thread builds the graph of its own network from leaf copies of its soft labels
+        ctx.qs = [q.detach().requires_grad_() for q in qs]
+        res = _in_threads(lambda i: unroll(i, ctx.qs[i*T:(i+1)*T]), grad=True)
+        ctx.outs = [o for o,*_ in res]
+        return tuple(t.detach() for r in res for t in r)
+
+    @staticmethod
+    @once_differentiable
+    def backward(ctx, g1, _f1, _l1, g2, _f2, _l2):
+        def back(i):  # `.backward`, not `autograd.grad`: reentrant checkpoints support only the former
+            torch.autograd.backward(ctx.outs[i], (g1,g2)[i])
+            return [q.grad for q in ctx.qs[i*len(ctx.qs)//2:(i+1)*len(ctx.qs)//2]]
+        gs = _in_threads(back, grad=False)
+        ctx.outs = ctx.qs = None  # free the graphs
+        return (None, None, *gs[0], *gs[1])
+
 # %% ../nbs/05_meta.ipynb #97168335
 def unrolled_agreement(models:tuple, # the two inner networks; their current weights are the initializations
                        x_train:Tensor|list, # one training batch `(n,c,h,w)` for every step, or `T` batches `(T,n,c,h,w)` or a list
@@ -130,19 +163,27 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
                        second_order:bool=True, # `False`: drop the Hessian term (first-order approximation)
                        checkpoint_every:int=1, # with `checkpoint`: inner steps per checkpointed segment (memory grows with it)
                        autocast:bool=False, # train and run the inner networks under bfloat16 autocast (faster, approximate)
+                       parallel:bool=None, # train the two networks in two threads (forward and backward); default: on a CPU with 2+ threads
                       )->tuple: # `(loss, info)`
     "Agreement loss of two networks trained `T` SGD steps on soft labels `q`, differentiable with respect to `q`"
     _check_models(models)
     xs,qs = _step_batches(x_train, q, T)
     if split_batch and min(len(x) for x in xs) < 2: raise ValueError("split_batch needs at least 2 training images in every batch")
     halves = [(x.chunk(2),qi.chunk(2)) if split_batch else ((x,x),(qi,qi)) for x,qi in zip(xs, qs)]
-    outs,info = [],{}
-    with torch.autocast(x_holdout.device.type, dtype=torch.bfloat16, enabled=autocast):
-        for i,m in enumerate(models):
-            p0 = {k: v.detach().requires_grad_() for k,v in m.named_parameters()}
-            p,first,last = _train(m, p0, [xh[i] for xh,_ in halves], [qh[i] for _,qh in halves], inner_lr, checkpoint, second_order, checkpoint_every)
-            outs.append(_logits(m, list(p), list(p.values()), x_holdout))
-            info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = first.item(),last.item()
+    xs_i,qs_i = [[xh[i] for xh,_ in halves] for i in (0,1)],[[qh[i] for _,qh in halves] for i in (0,1)]
+    def unroll(i, q_i):  # network `i` trained on its batches with soft labels `q_i`: `(held-out logits, first loss, last loss)`
+        with torch.autocast(x_holdout.device.type, dtype=torch.bfloat16, enabled=autocast):
+            p0 = {k: v.detach().requires_grad_() for k,v in models[i].named_parameters()}
+            p,first,last = _train(models[i], p0, xs_i[i], q_i, inner_lr, checkpoint, second_order, checkpoint_every)
+            return _logits(models[i], list(p), list(p.values()), x_holdout),first,last
+    if parallel is None: parallel = x_holdout.device.type == 'cpu' and torch.get_num_threads() > 1
+    if not parallel: res = [unroll(i, qs_i[i]) for i in (0,1)]
+    elif torch.is_grad_enabled() and any(t.requires_grad for t in qs):
+        r = _PairInThreads.apply(unroll, T, *qs_i[0], *qs_i[1]); res = (r[:3],r[3:])
+    else: res = _in_threads(lambda i: unroll(i, qs_i[i]), torch.is_grad_enabled())
+    (o1,*l1),(o2,*l2) = res
+    outs,info = [o1,o2],{}
+    for i,(first,last) in enumerate((l1,l2)): info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = first.item(),last.item()
     loss = agreement_ce(*outs)
     info['agreement_ce'] = loss.item()
     info['holdout_agreement'] = (outs[0].argmax(-1) == outs[1].argmax(-1)).float().mean().item()
@@ -162,6 +203,7 @@ def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the me
               second_order:bool=True, # `False`: drop the Hessian term (first-order approximation)
               checkpoint_every:int=1, # with `checkpoint`: inner steps per checkpointed segment (memory grows with it)
               autocast:bool=False, # train and run the inner networks under bfloat16 autocast (faster, approximate); the task network stays in float32
+              parallel:bool=None, # train the two inner networks in two threads; default: on a CPU with 2+ threads
               **kwargs, # passed to the inner architecture
              )->tuple: # `(loss, info)`
     "Differentiable agreement loss $\\mathcal{L}_{AS}$ of task `head` of `tasknet`"
@@ -171,6 +213,6 @@ def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the me
     models = inner_models(arch_or_models, tuple(x0.shape[1:]), seeds, x0.dtype, **kwargs) if isinstance(arch_or_models, str) else arch_or_models
     # in the task network's current mode: train mode uses the batch statistics of each training batch
     q = [tasknet.soft_labels(x)[:, head] for x in x_train] if per_step else tasknet.soft_labels(x_train)[:, head]
-    loss,info = unrolled_agreement(models, x_train, q, x_holdout, T, inner_lr, split_batch, checkpoint, second_order, checkpoint_every, autocast)
+    loss,info = unrolled_agreement(models, x_train, q, x_holdout, T, inner_lr, split_batch, checkpoint, second_order, checkpoint_every, autocast, parallel)
     info['class1_rate'] = (torch.cat(q) if per_step else q).gt(0.5).float().mean().item()
     return loss,info
