@@ -2,29 +2,35 @@
 discovered, human-labelled and random-labelled tasks (one protocol), class balance and similarity of the discovered
 tasks, time, and a shortcut probe.
 
-    OMP_NUM_THREADS=1 python benchmarks/discovery_fidelity.py [--fresh] [--dataset cifar10] [SETTING=VALUE ...]
+    OMP_NUM_THREADS=1 python benchmarks/discovery_fidelity.py [--fresh] [--dataset cifar10] [--threads 1] [--out DIR] [SETTING=VALUE ...]
+
+`--threads` (default 1, for a machine shared with another job) sets torch's CPU threads; with 2 or more the two
+inner networks of each meta-step train side by side (`taskdisc.meta`'s `parallel`).
 
 Targets: digits: median AS(discovered) >= median AS(human) > median AS(random) + 0.25; every discovered task has a
 class-1 rate in 0.2..0.8; mean pairwise symmetrized similarity <= 0.65; the whole run under 10 minutes on 2 cores.
 CIFAR-10 (set TASKDISC_CIFAR10 to the archive): median AS(discovered) >= median AS(human).
-The run directory is benchmarks/out/discovery_fidelity (digits) or benchmarks/out/discovery-NAME (git-ignored);
-running again resumes it (a finished run is only scored again) unless --fresh.
+The run directory is --out, by default benchmarks/out/discovery_fidelity (digits) or benchmarks/out/discovery-NAME
+(git-ignored); running again resumes it (a finished run is only scored again) unless --fresh.
 """
 import ast, shutil, sys, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
 import numpy as np, torch
-torch.set_num_threads(1)  # the machine is shared: measure on one thread
 from taskdisc.data import get_data
 from taskdisc.tasks import human_tasks
 from taskdisc.discovery import run_discover, shortcut_probe
 from taskdisc.dissimilarity import mean_pairwise_similarity, class_balance
 
 args = [a for a in sys.argv[1:] if a != '--fresh']
-dataset = 'digits'
-if '--dataset' in args: i = args.index('--dataset'); dataset = args[i+1]; del args[i:i+2]
+def _opt(name, default):
+    "Value of `--name VALUE` in `args` (removed from them), else `default`"
+    if name not in args: return default
+    i = args.index(name); v = args[i+1]; del args[i:i+2]; return v
+dataset,threads,out = _opt('--dataset', 'digits'),int(_opt('--threads', 1)),_opt('--out', None)
+torch.set_num_threads(threads)
 overrides = {k: ast.literal_eval(v) for k,v in (a.split('=', 1) for a in args)}
-out = Path(__file__).parent/'out'/('discovery_fidelity' if dataset == 'digits' else f'discovery-{dataset}')
+out = Path(out) if out else Path(__file__).parent/'out'/('discovery_fidelity' if dataset == 'digits' else f'discovery-{dataset}')
 if '--fresh' in sys.argv and out.exists(): shutil.rmtree(out)
 
 t0 = time.time()
@@ -48,4 +54,4 @@ print(f"shortcut probe (logistic regression on `image_stats`: intensity mean/std
 print(f"  discovered: median {np.median(probe_d):.3f}, max {probe_d.max():.3f}  {np.round(probe_d, 2).tolist()}")
 print(f"  human:      median {np.median(probe_h):.3f}, max {probe_h.max():.3f}  {np.round(probe_h, 2).tolist()}")
 print(f"time: discovery {res.seconds['discovery']:.0f}s, scoring {res.seconds['scoring']:.0f}s, whole run {total:.0f}s; "
-      f"{torch.get_num_threads()} thread; run directory {out}")
+      f"{torch.get_num_threads()} thread(s); run directory {out}")

@@ -19,13 +19,14 @@ half, as `meta_loss` does; `--check` prints the difference of their losses and t
 
 Each (mode, T) runs in its own subprocess (one warm-up step, then `--repeats` timed steps), so its peak
 resident memory (minus the process's memory before the first meta-step) is its own. Modes are
-interleaved per T. Prints wall and CPU times (CPU time is the fairer one when other processes share the
-machine), memory and the ratios to `higher`.
+interleaved per T, and the whole sweep runs `--rounds` times. A mode's time is the fastest of all its timed
+meta-steps (noise from other work on the machine only ever adds time, as `timeit` notes); its memory the
+largest peak. Prints wall and CPU times, memory and the ratios to `higher`.
 
-Run: python benchmarks/meta_gradient.py [--T 5 20] [--threads 2] [--repeats 3] [--shape 3 32 32] [--bs 256] [--modes ...] [--check]
+Run: python benchmarks/meta_gradient.py [--T 5 20] [--threads 2] [--repeats 3] [--rounds 2] [--shape 3 32 32] [--bs 256] [--modes ...] [--check]
 (`--modes` takes: higher taskdisc taskdisc-seq taskdisc-ckpt taskdisc-ckpt4 taskdisc-bf16 taskdisc-seq-bf16)
 """
-import argparse, json, resource, statistics, subprocess, sys, time, warnings
+import argparse, json, resource, subprocess, sys, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
 
@@ -82,12 +83,13 @@ def one(mode, T, a):
     for _ in range(a.repeats):
         t0,c0 = time.perf_counter(),time.process_time(); f()
         times.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
-    print(json.dumps(dict(mode=mode, T=T, seconds=statistics.median(times), cpu_seconds=statistics.median(cpu), peak_mb=rss_mb() - base)))
+    print(json.dumps(dict(mode=mode, T=T, seconds=min(times), cpu_seconds=min(cpu), peak_mb=rss_mb() - base)))
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--T', type=int, nargs='+', default=[5, 20]); p.add_argument('--threads', type=int, default=2)
-    p.add_argument('--repeats', type=int, default=3); p.add_argument('--shape', type=int, nargs=3, default=[3, 32, 32])
+    p.add_argument('--repeats', type=int, default=3); p.add_argument('--rounds', type=int, default=2)
+    p.add_argument('--shape', type=int, nargs=3, default=[3, 32, 32])
     p.add_argument('--bs', type=int, default=256, help='inner training batch per step (split between the two networks)')
     p.add_argument('--modes', nargs='+', default=['higher', 'taskdisc', 'taskdisc-seq', 'taskdisc-ckpt', 'taskdisc-bf16'])
     p.add_argument('--check', action='store_true', help='only check that higher and taskdisc give the same loss and gradient, per T')
@@ -96,16 +98,22 @@ def main():
     if a.one: return one(a.one[0], int(a.one[1]), a)
     if a.check: return [one('check', T, a) for T in a.T]
     print(f"inner nets: cnn 32-64-128 on {tuple(a.shape)}, {a.bs//2} images per network per inner step, held-out batch {a.bs}; "
-          f"task net: cnn, 4 heads; {a.threads} threads; median of {a.repeats} meta-steps; torch {torch.__version__}")
+          f"task net: cnn, 4 heads; {a.threads} threads; fastest of {a.rounds}x{a.repeats} meta-steps; torch {torch.__version__}")
     res = {}
-    for T in a.T:
-        for mode in a.modes:
-            cmd = [sys.executable, __file__, '--one', mode, str(T), '--threads', str(a.threads), '--repeats', str(a.repeats),
-                   '--bs', str(a.bs), '--shape', *map(str, a.shape)]
-            out = subprocess.run(cmd, capture_output=True, text=True)
-            if out.returncode: print(f"{mode} T={T} failed:\n{out.stderr[-2000:]}"); continue
-            r = json.loads(out.stdout.strip().splitlines()[-1]); res[(mode, T)] = r
-            print(f"T={T:3d} {mode:14s} {r['seconds']:7.2f} s/meta-step ({r['cpu_seconds']:6.2f} s CPU)   peak +{r['peak_mb']:7.0f} MB")
+    for rnd in range(a.rounds):
+        for T in a.T:
+            for mode in a.modes:
+                cmd = [sys.executable, __file__, '--one', mode, str(T), '--threads', str(a.threads), '--repeats', str(a.repeats),
+                       '--bs', str(a.bs), '--shape', *map(str, a.shape)]
+                out = subprocess.run(cmd, capture_output=True, text=True)
+                if out.returncode: print(f"{mode} T={T} failed:\n{out.stderr[-2000:]}"); continue
+                r = json.loads(out.stdout.strip().splitlines()[-1])
+                print(f"round {rnd+1} T={T:3d} {mode:17s} {r['seconds']:7.2f} s/meta-step ({r['cpu_seconds']:6.2f} s CPU)   peak +{r['peak_mb']:7.0f} MB")
+                old = res.get((mode, T))
+                res[(mode, T)] = r if old is None else dict(r, seconds=min(r['seconds'], old['seconds']),
+                                                            cpu_seconds=min(r['cpu_seconds'], old['cpu_seconds']), peak_mb=max(r['peak_mb'], old['peak_mb']))
+    print("\nfastest time and largest peak per mode:")
+    for (mode,T),r in res.items(): print(f"T={T:3d} {mode:17s} {r['seconds']:7.2f} s/meta-step ({r['cpu_seconds']:6.2f} s CPU)   peak +{r['peak_mb']:7.0f} MB")
     print("\nratios against higher (time: higher/mode, >1 is faster, wall and CPU time; memory: mode/higher, <1 is less):")
     for T in a.T:
         h = res.get(('higher', T))

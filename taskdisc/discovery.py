@@ -43,6 +43,7 @@ class DiscoveryConfig:
     temp:float=5. # temperature of the heads' logits (reference: 5)
     inner_arch:str='cnn' # architecture of the two inner networks (reference: resnet18)
     inner_kwargs:dict=field(default_factory=lambda: dict(widths=(16,32,64))) # passed to the inner architecture
+    fresh_inits:bool=False # new initializations of the two inner networks at every meta-step (reference: one fixed pair)
     T:int=10 # inner SGD steps, each on a new training batch (reference: 50)
     inner_lr:float=0.1 # inner SGD learning rate (reference: 0.01)
     bs:int=128 # images per inner training batch, split in halves between the networks (reference: 512)
@@ -171,13 +172,16 @@ class DiscoveryModel(nn.Module):
 class DiscoveryLoss:
     "$\\mathcal{L}_{AS}$ of head `self.head` plus $\\lambda$ times the uniformity loss; the parts of the last call in `self.parts`"
     def __init__(self, tasknet:TaskNet, cfg:DiscoveryConfig, shape:tuple):
-        self.tasknet,self.cfg,self.head,self.parts = tasknet,cfg,0,{}
-        # fixed initializations, reused at every meta-step (the reference reloads one initial state)
+        self.tasknet,self.cfg,self.head,self.step,self.parts = tasknet,cfg,0,0,{}
+        # fixed initializations, reused at every meta-step (the reference reloads one initial state); `fresh_inits` replaces them per step
         self.models = inner_models(cfg.inner_arch, shape, seeds=(1000+2*cfg.seed, 1001+2*cfg.seed), **cfg.inner_kwargs)
 
     def __call__(self, pred:tuple, x_holdout:Tensor)->Tensor:
         xs,h = pred
         c,tn = self.cfg,self.tasknet
+        if c.fresh_inits:  # a pair seeded by the run's seed and the meta-step
+            s = int(torch.randint(2**30, (1,), generator=step_generator(c.seed + 1, self.step)))
+            self.models = inner_models(c.inner_arch, xs.shape[2:], seeds=(2*s, 2*s+1), **c.inner_kwargs)
         self.models = tuple(m.to(xs.device) for m in self.models)
         q = torch.sigmoid(tn.head_logits(h, self.head))  # (T, bs): soft labels of every training batch, not detached
         as_loss,info = unrolled_agreement(self.models, xs, q, x_holdout, c.T, c.inner_lr, c.split_batch, c.grad_checkpoint, c.second_order)
@@ -205,7 +209,9 @@ class DiscoveryTrainer(Callback):
         self.dl.step = self.learn.meta_step
         self.dl.n = len(self.dl.epoch_steps())
     def before_batch(self):
-        if self.training: self.loss_func.head = head_for_step(self.learn.meta_step, self.model.tasknet.n_heads, self.learn.cfg.seed)
+        if not self.training: return
+        self.loss_func.head = head_for_step(self.learn.meta_step, self.model.tasknet.n_heads, self.learn.cfg.seed)
+        self.loss_func.step = self.learn.meta_step
     def after_batch(self):
         if not self.training: return
         self.learn.discovery_log.append(dict(step=self.learn.meta_step, loss=self.loss.item(), **self.loss_func.parts))
@@ -249,6 +255,7 @@ _resumable = ('n_steps',)  # settings that may differ between a checkpoint and t
 def check_same_config(saved:dict, cfg:DiscoveryConfig, path=''):
     "Raise if the checkpoint's configuration `saved` differs from `cfg` in anything but `n_steps`"
     now = cfg.to_dict()
+    saved = {**DiscoveryConfig().to_dict(), **saved}  # settings added after the checkpoint was made count at their defaults
     diff = [f"{k}: {saved.get(k)!r} in the checkpoint, {now.get(k)!r} now" for k in sorted(set(now) | set(saved))
             if k not in _resumable and saved.get(k) != now.get(k)]
     if diff: raise ValueError(f"the checkpoint {path} was made with a different configuration ({'; '.join(diff)}); "

@@ -134,9 +134,9 @@ def _in_threads(f, grad:bool)->list:
 class _PairInThreads(torch.autograd.Function):
     "The two unrolled trainings side by side in two threads, forward and backward; differentiable in the soft labels"
     @staticmethod
-    def forward(ctx, unroll, T, *qs):
+    def forward(ctx, unroll, T, prune, *qs):
         # each thread builds the graph of its own network from leaf copies of its soft labels
-        ctx.qs = [q.detach().requires_grad_() for q in qs]
+        ctx.qs,ctx.prune = [q.detach().requires_grad_() for q in qs],prune
         res = _in_threads(lambda i: unroll(i, ctx.qs[i*T:(i+1)*T]), grad=True)
         ctx.outs = [o for o,*_ in res]
         return tuple(t.detach() for r in res for t in r)
@@ -145,11 +145,13 @@ class _PairInThreads(torch.autograd.Function):
     @once_differentiable
     def backward(ctx, g1, _f1, _l1, g2, _f2, _l2):
         def back(i):  # `.backward`, not `autograd.grad`: reentrant checkpoints support only the former
-            torch.autograd.backward(ctx.outs[i], (g1,g2)[i])
-            return [q.grad for q in ctx.qs[i*len(ctx.qs)//2:(i+1)*len(ctx.qs)//2]]
+            qs = ctx.qs[i*len(ctx.qs)//2:(i+1)*len(ctx.qs)//2]
+            # `prune`: only what leads to the soft labels, skipping the unused gradient of the initial weights
+            torch.autograd.backward(ctx.outs[i], (g1,g2)[i], inputs=qs if ctx.prune else None)
+            return [q.grad for q in qs]
         gs = _in_threads(back, grad=False)
         ctx.outs = ctx.qs = None  # free the graphs
-        return (None, None, *gs[0], *gs[1])
+        return (None, None, None, *gs[0], *gs[1])
 
 # %% ../nbs/05_meta.ipynb #97168335
 def unrolled_agreement(models:tuple, # the two inner networks; their current weights are the initializations
@@ -177,9 +179,10 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
             p,first,last = _train(models[i], p0, xs_i[i], q_i, inner_lr, checkpoint, second_order, checkpoint_every)
             return _logits(models[i], list(p), list(p.values()), x_holdout),first,last
     if parallel is None: parallel = x_holdout.device.type == 'cpu' and torch.get_num_threads() > 1
+    parallel = parallel and models[0] is not models[1]  # `functional_call` swaps a module's weights in place: one module, one thread
     if not parallel: res = [unroll(i, qs_i[i]) for i in (0,1)]
     elif torch.is_grad_enabled() and any(t.requires_grad for t in qs):
-        r = _PairInThreads.apply(unroll, T, *qs_i[0], *qs_i[1]); res = (r[:3],r[3:])
+        r = _PairInThreads.apply(unroll, T, not checkpoint, *qs_i[0], *qs_i[1]); res = (r[:3],r[3:])  # reentrant checkpoints cannot prune
     else: res = _in_threads(lambda i: unroll(i, qs_i[i]), torch.is_grad_enabled())
     (o1,*l1),(o2,*l2) = res
     outs,info = [o1,o2],{}
