@@ -59,6 +59,7 @@ class DiscoveryConfig:
     encoder_weights:str=None # regulated discovery: load the encoder backbone from this file first
     second_order:bool=True # exact meta-gradient; `False` drops the Hessian term of the inner steps
     grad_checkpoint:bool=False # reentrant gradient checkpoint around each inner step (less memory, more time)
+    autocast:bool=False # inner networks under bfloat16 autocast (`taskdisc.meta`): faster on larger images, approximate
     seed:int=0 # seed of the image split, the batches, the head order and all initializations
 
     def check(self, n_images:int=None)->DiscoveryConfig:
@@ -184,7 +185,8 @@ class DiscoveryLoss:
             self.models = inner_models(c.inner_arch, xs.shape[2:], seeds=(2*s, 2*s+1), **c.inner_kwargs)
         self.models = tuple(m.to(xs.device) for m in self.models)
         q = torch.sigmoid(tn.head_logits(h, self.head))  # (T, bs): soft labels of every training batch, not detached
-        as_loss,info = unrolled_agreement(self.models, xs, q, x_holdout, c.T, c.inner_lr, c.split_batch, c.grad_checkpoint, c.second_order)
+        as_loss,info = unrolled_agreement(self.models, xs, q, x_holdout, c.T, c.inner_lr, c.split_batch, c.grad_checkpoint, c.second_order,
+                                          autocast=c.autocast)
         unif = torch.stack([uniformity_loss(hb, c.unif_t) for hb in h]).mean()
         self.parts = dict(head=self.head, as_loss=as_loss.item(), uniformity=unif.item(), holdout_agreement=info['holdout_agreement'],
                           class1_rate=(q > 0.5).float().mean().item())
