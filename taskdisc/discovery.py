@@ -173,17 +173,21 @@ class DiscoveryModel(nn.Module):
 class DiscoveryLoss:
     "$\\mathcal{L}_{AS}$ of head `self.head` plus $\\lambda$ times the uniformity loss; the parts of the last call in `self.parts`"
     def __init__(self, tasknet:TaskNet, cfg:DiscoveryConfig, shape:tuple):
-        self.tasknet,self.cfg,self.head,self.step,self.parts = tasknet,cfg,0,0,{}
-        # fixed initializations, reused at every meta-step (the reference reloads one initial state); `fresh_inits` replaces them per step
+        self.tasknet,self.cfg,self.shape,self.head,self.step,self.parts = tasknet,cfg,shape,0,0,{}
+        # fixed initializations, reused at every meta-step (the reference reloads one initial state)
         self.models = inner_models(cfg.inner_arch, shape, seeds=(1000+2*cfg.seed, 1001+2*cfg.seed), **cfg.inner_kwargs)
+
+    def inner_pair(self, step:int)->tuple:
+        "The inner networks of meta-step `step`: the fixed pair, or with `cfg.fresh_inits` a pair seeded by the run's seed and `step`"
+        c = self.cfg
+        if not c.fresh_inits: return self.models
+        s = int(torch.randint(2**30, (1,), generator=step_generator(c.seed + 1, step)))
+        return inner_models(c.inner_arch, self.shape, seeds=(2*s, 2*s+1), **c.inner_kwargs)
 
     def __call__(self, pred:tuple, x_holdout:Tensor)->Tensor:
         xs,h = pred
         c,tn = self.cfg,self.tasknet
-        if c.fresh_inits:  # a pair seeded by the run's seed and the meta-step
-            s = int(torch.randint(2**30, (1,), generator=step_generator(c.seed + 1, self.step)))
-            self.models = inner_models(c.inner_arch, xs.shape[2:], seeds=(2*s, 2*s+1), **c.inner_kwargs)
-        self.models = tuple(m.to(xs.device) for m in self.models)
+        self.models = tuple(m.to(xs.device) for m in self.inner_pair(self.step))
         q = torch.sigmoid(tn.head_logits(h, self.head))  # (T, bs): soft labels of every training batch, not detached
         as_loss,info = unrolled_agreement(self.models, xs, q, x_holdout, c.T, c.inner_lr, c.split_batch, c.grad_checkpoint, c.second_order,
                                           autocast=c.autocast)

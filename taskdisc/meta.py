@@ -134,10 +134,11 @@ def _in_threads(f, grad:bool)->list:
 class _PairInThreads(torch.autograd.Function):
     "The two unrolled trainings side by side in two threads, forward and backward; differentiable in the soft labels"
     @staticmethod
-    def forward(ctx, unroll, T, prune, *qs):
-        # each thread builds the graph of its own network from leaf copies of its soft labels
-        ctx.qs,ctx.prune = [q.detach().requires_grad_() for q in qs],prune
-        res = _in_threads(lambda i: unroll(i, ctx.qs[i*T:(i+1)*T]), grad=True)
+    def forward(ctx, unroll, prune, *qs):
+        # each thread builds the graph of its own network from leaf copies of its soft labels (the first half of `qs`, or the second)
+        leaves,n = [q.detach().requires_grad_() for q in qs],len(qs)//2
+        ctx.qs,ctx.prune = (leaves[:n],leaves[n:]),prune
+        res = _in_threads(lambda i: unroll(i, ctx.qs[i]), grad=True)
         ctx.outs = [o for o,*_ in res]
         return tuple(t.detach() for r in res for t in r)
 
@@ -145,13 +146,12 @@ class _PairInThreads(torch.autograd.Function):
     @once_differentiable
     def backward(ctx, g1, _f1, _l1, g2, _f2, _l2):
         def back(i):  # `.backward`, not `autograd.grad`: reentrant checkpoints support only the former
-            qs = ctx.qs[i*len(ctx.qs)//2:(i+1)*len(ctx.qs)//2]
             # `prune`: only what leads to the soft labels, skipping the unused gradient of the initial weights
-            torch.autograd.backward(ctx.outs[i], (g1,g2)[i], inputs=qs if ctx.prune else None)
-            return [q.grad for q in qs]
+            torch.autograd.backward(ctx.outs[i], (g1,g2)[i], inputs=ctx.qs[i] if ctx.prune else None)
+            return [q.grad for q in ctx.qs[i]]
         gs = _in_threads(back, grad=False)
         ctx.outs = ctx.qs = None  # free the graphs
-        return (None, None, None, *gs[0], *gs[1])
+        return (None, None, *gs[0], *gs[1])
 
 # %% ../nbs/05_meta.ipynb #97168335
 def unrolled_agreement(models:tuple, # the two inner networks; their current weights are the initializations
@@ -182,11 +182,10 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
     parallel = parallel and models[0] is not models[1]  # `functional_call` swaps a module's weights in place: one module, one thread
     if not parallel: res = [unroll(i, qs_i[i]) for i in (0,1)]
     elif torch.is_grad_enabled() and any(t.requires_grad for t in qs):
-        r = _PairInThreads.apply(unroll, T, not checkpoint, *qs_i[0], *qs_i[1]); res = (r[:3],r[3:])  # reentrant checkpoints cannot prune
+        r = _PairInThreads.apply(unroll, not checkpoint, *qs_i[0], *qs_i[1]); res = (r[:3],r[3:])  # reentrant checkpoints cannot prune
     else: res = _in_threads(lambda i: unroll(i, qs_i[i]), torch.is_grad_enabled())
-    (o1,*l1),(o2,*l2) = res
-    outs,info = [o1,o2],{}
-    for i,(first,last) in enumerate((l1,l2)): info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = first.item(),last.item()
+    outs,info = [o for o,*_ in res],{}
+    for i,(_,first,last) in enumerate(res): info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = first.item(),last.item()
     loss = agreement_ce(*outs)
     info['agreement_ce'] = loss.item()
     info['holdout_agreement'] = (outs[0].argmax(-1) == outs[1].argmax(-1)).float().mean().item()
