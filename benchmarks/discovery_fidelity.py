@@ -2,7 +2,7 @@
 discovered, human-labelled and random-labelled tasks (one protocol), class balance and similarity of the discovered
 tasks, time, and a shortcut probe.
 
-    OMP_NUM_THREADS=1 python benchmarks/discovery_fidelity.py [--fresh] [--dataset cifar10] [--threads 1] [--out DIR] [SETTING=VALUE ...]
+    OMP_NUM_THREADS=1 python benchmarks/discovery_fidelity.py [--fresh] [--dataset cifar10] [--threads 1] [--seed 0] [--out DIR] [SETTING=VALUE ...]
 
 `--threads` (default 1, for a machine shared with another job) sets torch's CPU threads; with 2 or more the two
 inner networks of each meta-step train side by side (`taskdisc.meta`'s `parallel`).
@@ -27,24 +27,24 @@ def _opt(name, default):
     "Value of `--name VALUE` in `args` (removed from them), else `default`"
     if name not in args: return default
     i = args.index(name); v = args[i+1]; del args[i:i+2]; return v
-dataset,threads,out = _opt('--dataset', 'digits'),int(_opt('--threads', 1)),_opt('--out', None)
+dataset,threads,out,seed = _opt('--dataset', 'digits'),int(_opt('--threads', 1)),_opt('--out', None),int(_opt('--seed', 0))
 torch.set_num_threads(threads)
 overrides = {k: ast.literal_eval(v) for k,v in (a.split('=', 1) for a in args)}
 out = Path(out) if out else Path(__file__).parent/'out'/('discovery_fidelity' if dataset == 'digits' else f'discovery-{dataset}')
 if '--fresh' in sys.argv and out.exists(): shutil.rmtree(out)
 
 t0 = time.time()
-res = run_discover(dataset, out, n_random=8, n_human=8, seed=0, show=False, **overrides)
+res = run_discover(dataset, out, n_random=8, n_human=8, seed=seed, show=False, **overrides)
 total = time.time() - t0
 data = get_data(dataset)
 summ = res.summary
 med = summ.median_as
 bal = class_balance(res.labels).numpy()
 sim = mean_pairwise_similarity(res.labels)
-human = torch.stack([t(data) for t in human_tasks(data.classes, n=8, seed=0)])
+human = torch.stack([t(data) for t in human_tasks(data.classes, n=8, seed=seed)])
 probe_d,probe_h = shortcut_probe(res.labels, data),shortcut_probe(human, data)
 
-print(f"{dataset}, settings: {overrides or 'defaults'}")
+print(f"{dataset}, seed {seed}, settings: {overrides or 'defaults'}")
 print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
 print(f"median AS: discovered {med['discovered']:.3f}, human {med['human']:.3f}, random {med['random']:.3f}")
 print(f"  discovered >= human: {med['discovered'] >= med['human']};  human > random + 0.25: {med['human'] > med['random'] + 0.25}")

@@ -84,7 +84,8 @@ def discover_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', or a f
                   n_heads:int=None, # K, tasks discovered at once (at most h_dim)
                   h_dim:int=None, # d, dimension of the task network's embedding
                   T:int=None, # inner SGD steps of the unrolled training
-                  lam:float=None, # weight of the uniformity loss
+                  dissimilarity:str=None, # 'uniformity' (default) or 'mutual_info': what keeps the tasks different
+                  lam:float=None, # weight of the dissimilarity loss
                   n_random:int=8, # random-labelled tasks scored next to the discovered ones
                   n_human:int=8, # human-labelled tasks scored next to the discovered ones
                   ckpt_every:int=50, # checkpoint every this many meta-steps
@@ -94,7 +95,7 @@ def discover_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', or a f
                   threads:int=None, # torch CPU threads
                  ):
     "Discover tasks the network generalizes on, and score them next to random and human-labelled tasks"
-    config = {k:v for k,v in dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, lam=lam).items() if v is not None}
+    config = {k:v for k,v in dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam).items() if v is not None}
     res = run_discover(dataset, out, n_random, n_human, seed, ckpt_every, as_every, threads=threads, **config)
     print(report_discovery(res))
 

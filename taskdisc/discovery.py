@@ -21,7 +21,7 @@ from .data import ImageData, ImageBatchTfm, get_data, sample_split, new_out_dir
 from .tasks import LabelTask, human_tasks, random_tasks, save_tasks
 from .tasknet import TaskNet
 from .meta import inner_models, unrolled_agreement
-from .dissimilarity import uniformity_loss
+from .dissimilarity import uniformity_loss, mutual_info_loss
 from .agreement import Protocol, get_protocol, agreement_scores, family_summary
 from .viz import plot_agreement, plot_tasks
 
@@ -32,6 +32,8 @@ __all__ = ['presets', 'DiscoveryConfig', 'discovery_config', 'step_generator', '
            'discovery_learner', 'image_stats', 'shortcut_probe', 'DiscoveryResult', 'run_discover']
 
 # %% ../nbs/07_discovery.ipynb #f568512b
+_dissim = ('uniformity', 'mutual_info')
+
 @dataclass
 class DiscoveryConfig:
     "Everything that decides a discovery run"
@@ -49,7 +51,8 @@ class DiscoveryConfig:
     bs:int=128 # images per inner training batch, split in halves between the networks (reference: 512)
     holdout_bs:int=256 # held-out images per meta-step on which the networks are compared (reference: 512)
     split_batch:bool=True # each inner network trains on its own half of each batch (reference default)
-    lam:float=1. # λ, weight of the uniformity loss (reference yaml: 5, README: 25)
+    dissimilarity:str='uniformity' # 'uniformity' (on the embedding, the reference's default) or 'mutual_info' (between the heads' soft labels)
+    lam:float=1. # λ, weight of the dissimilarity loss (reference, uniformity: yaml 5, README 25)
     unif_t:float=2. # temperature t of the uniformity loss (reference: 2)
     lr:float=1e-3 # Adam learning rate of the task network (reference: 1e-3)
     n_steps:int=1200 # meta-steps; may be raised when resuming
@@ -65,6 +68,8 @@ class DiscoveryConfig:
     def check(self, n_images:int=None)->DiscoveryConfig:
         "Raise a clear error for settings that cannot work; `n_images`: size of the data set"
         if not self.temp > 0: raise ValueError(f"temp (the heads' temperature) must be positive, got {self.temp}")
+        if self.dissimilarity not in _dissim: raise ValueError(f"unknown dissimilarity {self.dissimilarity!r}; use one of {list(_dissim)}")
+        if self.dissimilarity == 'mutual_info' and self.n_heads < 2: raise ValueError("the mutual_info dissimilarity needs at least 2 heads; raise n_heads")
         if not self.unif_t > 0: raise ValueError(f"unif_t (the uniformity loss temperature) must be positive, got {self.unif_t}")
         if self.n_heads > self.h_dim: raise ValueError(f"{self.n_heads} heads cannot be orthogonal in {self.h_dim} dims; raise h_dim or lower n_heads")
         for k in ('T','n_steps','n_heads'):
@@ -171,7 +176,7 @@ class DiscoveryModel(nn.Module):
 
 # %% ../nbs/07_discovery.ipynb #76611b81
 class DiscoveryLoss:
-    "$\\mathcal{L}_{AS}$ of head `self.head` plus $\\lambda$ times the uniformity loss; the parts of the last call in `self.parts`"
+    "$\\mathcal{L}_{AS}$ of head `self.head` plus $\\lambda$ times the dissimilarity loss (`cfg.dissimilarity`); the parts of the last call in `self.parts`"
     def __init__(self, tasknet:TaskNet, cfg:DiscoveryConfig, shape:tuple):
         self.tasknet,self.cfg,self.shape,self.head,self.step,self.parts = tasknet,cfg,shape,0,0,{}
         # fixed initializations, reused at every meta-step (the reference reloads one initial state)
@@ -191,10 +196,16 @@ class DiscoveryLoss:
         q = torch.sigmoid(tn.head_logits(h, self.head))  # (T, bs): soft labels of every training batch, not detached
         as_loss,info = unrolled_agreement(self.models, xs, q, x_holdout, c.T, c.inner_lr, c.split_batch, c.grad_checkpoint, c.second_order,
                                           autocast=c.autocast)
-        unif = torch.stack([uniformity_loss(hb, c.unif_t) for hb in h]).mean()
-        self.parts = dict(head=self.head, as_loss=as_loss.item(), uniformity=unif.item(), holdout_agreement=info['holdout_agreement'],
-                          class1_rate=(q > 0.5).float().mean().item())
-        return as_loss + c.lam*unif
+        dis = self.dissimilarity(h)
+        self.parts = {'head': self.head, 'as_loss': as_loss.item(), c.dissimilarity: dis.item(), 'holdout_agreement': info['holdout_agreement'],
+                      'class1_rate': (q > 0.5).float().mean().item()}
+        return as_loss + c.lam*dis
+
+    def dissimilarity(self, h:Tensor)->Tensor:
+        "Dissimilarity loss of embeddings `h` `(T, bs, h_dim)`, averaged over the `T` batches"
+        c = self.cfg
+        if c.dissimilarity == 'uniformity': return torch.stack([uniformity_loss(hb, c.unif_t) for hb in h]).mean()
+        return torch.stack([mutual_info_loss(torch.sigmoid(self.tasknet.head_logits(hb))) for hb in h]).mean()
 
 # %% ../nbs/07_discovery.ipynb #4d4fca93
 class LossPart(Metric):
@@ -258,10 +269,12 @@ def task_labels(tasknet:TaskNet, data:ImageData, soft:bool=False)->Tensor:
 # %% ../nbs/07_discovery.ipynb #2d80599e
 _resumable = ('n_steps',)  # settings that may differ between a checkpoint and the run that resumes it
 
+_before_options = dict(fresh_inits=False, autocast=False, dissimilarity='uniformity')  # what runs did before these settings existed
+
 def check_same_config(saved:dict, cfg:DiscoveryConfig, path=''):
     "Raise if the checkpoint's configuration `saved` differs from `cfg` in anything but `n_steps`"
     now = cfg.to_dict()
-    saved = {**DiscoveryConfig().to_dict(), **saved}  # settings added after the checkpoint was made count at their defaults
+    saved = {**_before_options, **saved}  # settings added after the checkpoint was made count at what runs did before
     diff = [f"{k}: {saved.get(k)!r} in the checkpoint, {now.get(k)!r} now" for k in sorted(set(now) | set(saved))
             if k not in _resumable and saved.get(k) != now.get(k)]
     if diff: raise ValueError(f"the checkpoint {path} was made with a different configuration ({'; '.join(diff)}); "
@@ -329,13 +342,13 @@ class DiscoveryLearner(Learner):
         return self
 
     def plot_log(self, smooth:int=20)->plt.Figure:
-        "Curves of the total loss, the AS loss, the uniformity loss (moving averages over `smooth` meta-steps) and the evaluated AS"
+        "Curves of the total loss, the AS loss, the dissimilarity loss (moving averages over `smooth` meta-steps) and the evaluated AS"
         df = pd.DataFrame(self.discovery_log)
         fig,axs = plt.subplots(1, 4, figsize=(13,2.6))
-        for ax,k in zip(axs, ('loss','as_loss','uniformity')):
+        for ax,k in zip(axs, ('loss','as_loss',self.cfg.dissimilarity)):
             ax.plot(df.step, df[k], alpha=0.25, color='tab:blue')
             ax.plot(df.step, df[k].rolling(smooth, min_periods=1).mean(), color='tab:blue')
-            ax.set_title({'loss': 'meta-loss', 'as_loss': 'AS loss (agreement CE)', 'uniformity': 'uniformity loss'}[k]); ax.set_xlabel('meta-step')
+            ax.set_title({'loss': 'meta-loss', 'as_loss': 'AS loss (agreement CE)', 'uniformity': 'uniformity loss', 'mutual_info': 'mutual information of heads'}[k]); ax.set_xlabel('meta-step')
         if self.as_evals:
             ev = pd.concat(self.as_evals).groupby('step').agreement.agg(['mean','min','max'])
             axs[3].plot(ev.index, ev['mean'], 'o-'); axs[3].fill_between(ev.index, ev['min'], ev['max'], alpha=0.3)
@@ -362,7 +375,7 @@ def discovery_learner(data:ImageData, # the images
     cbs = [DiscoveryTrainer()] + ([ASEval(data, as_every, as_heads, proto, cfg.seed)] if as_every else []) \
         + ([DiscoveryCheckpoint(path, ckpt_every)] if path else []) + L(cbs)
     return DiscoveryLearner(dls, DiscoveryModel(tn), cfg, loss_func=DiscoveryLoss(tn, cfg, data.shape), lr=cfg.lr,
-                            opt_func=partial(OptimWrapper, opt=torch.optim.Adam), metrics=[LossPart('as_loss'), LossPart('uniformity')], cbs=cbs)
+                            opt_func=partial(OptimWrapper, opt=torch.optim.Adam), metrics=[LossPart('as_loss'), LossPart(cfg.dissimilarity)], cbs=cbs)
 
 # %% ../nbs/07_discovery.ipynb #f6d03fd5
 def image_stats(data:ImageData)->pd.DataFrame:
