@@ -274,7 +274,7 @@ _before_options = dict(fresh_inits=False, autocast=False, dissimilarity='uniform
 def check_same_config(saved:dict, cfg:DiscoveryConfig, path=''):
     "Raise if the checkpoint's configuration `saved` differs from `cfg` in anything but `n_steps`"
     now = cfg.to_dict()
-    saved = {**_before_options, **saved}  # settings added after the checkpoint was made count at what runs did before
+    saved = {**DiscoveryConfig().to_dict(), **_before_options, **saved}  # settings added after the checkpoint was made count at what runs did before
     diff = [f"{k}: {saved.get(k)!r} in the checkpoint, {now.get(k)!r} now" for k in sorted(set(now) | set(saved))
             if k not in _resumable and saved.get(k) != now.get(k)]
     if diff: raise ValueError(f"the checkpoint {path} was made with a different configuration ({'; '.join(diff)}); "
