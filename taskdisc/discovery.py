@@ -192,9 +192,9 @@ class DiscoveryLoss:
     def __call__(self, pred:tuple, x_holdout:Tensor)->Tensor:
         xs,h = pred
         c,tn = self.cfg,self.tasknet
-        self.models = tuple(m.to(xs.device) for m in self.inner_pair(self.step))
+        models = tuple(m.to(xs.device) for m in self.inner_pair(self.step))  # `Module.to` moves the fixed pair in place
         q = torch.sigmoid(tn.head_logits(h, self.head))  # (T, bs): soft labels of every training batch, not detached
-        as_loss,info = unrolled_agreement(self.models, xs, q, x_holdout, c.T, c.inner_lr, c.split_batch, c.grad_checkpoint, c.second_order,
+        as_loss,info = unrolled_agreement(models, xs, q, x_holdout, c.T, c.inner_lr, c.split_batch, c.grad_checkpoint, c.second_order,
                                           autocast=c.autocast)
         dis = self.dissimilarity(h)
         self.parts = {'head': self.head, 'as_loss': as_loss.item(), c.dissimilarity: dis.item(), 'holdout_agreement': info['holdout_agreement'],
@@ -205,7 +205,8 @@ class DiscoveryLoss:
         "Dissimilarity loss of embeddings `h` `(T, bs, h_dim)`, averaged over the `T` batches"
         c = self.cfg
         if c.dissimilarity == 'uniformity': return torch.stack([uniformity_loss(hb, c.unif_t) for hb in h]).mean()
-        return torch.stack([mutual_info_loss(torch.sigmoid(self.tasknet.head_logits(hb))) for hb in h]).mean()
+        q = torch.sigmoid(self.tasknet.head_logits(h))  # (T, bs, n_heads): soft labels of every head
+        return torch.stack([mutual_info_loss(qb) for qb in q]).mean()
 
 # %% ../nbs/07_discovery.ipynb #4d4fca93
 class LossPart(Metric):
