@@ -27,9 +27,10 @@ from .viz import plot_agreement, plot_tasks
 
 # %% auto #0
 __all__ = ['presets', 'DiscoveryConfig', 'discovery_config', 'step_generator', 'meta_step_idxs', 'MetaStepDL', 'discovery_dls',
-           'head_for_step', 'DiscoveryModel', 'DiscoveryLoss', 'LossPart', 'DiscoveryTrainer', 'ASEval', 'frozen_copy',
-           'task_labels', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'DiscoveryLearner',
-           'discovery_learner', 'image_stats', 'shortcut_probe', 'DiscoveryResult', 'run_discover']
+           'head_for_step', 'DiscoveryModel', 'fixed_inner_pair', 'DiscoveryLoss', 'LossPart', 'DiscoveryTrainer',
+           'ASEval', 'frozen_copy', 'task_labels', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder',
+           'DiscoveryLearner', 'discovery_learner', 'image_stats', 'shortcut_probe', 'proxy_agreement',
+           'DiscoveryResult', 'run_discover']
 
 # %% ../nbs/07_discovery.ipynb #f568512b
 _dissim = ('uniformity', 'mutual_info')
@@ -175,12 +176,15 @@ class DiscoveryModel(nn.Module):
     def forward(self, xs:Tensor)->tuple: return xs,torch.stack([self.tasknet.embed(x) for x in xs])
 
 # %% ../nbs/07_discovery.ipynb #76611b81
+def fixed_inner_pair(cfg:DiscoveryConfig, shape:tuple)->tuple:
+    "The run's two inner networks at their fixed initializations, seeded by `cfg.seed` (the reference reloads one initial state)"
+    return inner_models(cfg.inner_arch, shape, seeds=(1000+2*cfg.seed, 1001+2*cfg.seed), **cfg.inner_kwargs)
+
 class DiscoveryLoss:
     "$\\mathcal{L}_{AS}$ of head `self.head` plus $\\lambda$ times the dissimilarity loss (`cfg.dissimilarity`); the parts of the last call in `self.parts`"
     def __init__(self, tasknet:TaskNet, cfg:DiscoveryConfig, shape:tuple):
         self.tasknet,self.cfg,self.shape,self.head,self.step,self.parts = tasknet,cfg,shape,0,0,{}
-        # fixed initializations, reused at every meta-step (the reference reloads one initial state)
-        self.models = inner_models(cfg.inner_arch, shape, seeds=(1000+2*cfg.seed, 1001+2*cfg.seed), **cfg.inner_kwargs)
+        self.models = fixed_inner_pair(cfg, shape)  # reused at every meta-step
 
     def inner_pair(self, step:int)->tuple:
         "The inner networks of meta-step `step`: the fixed pair, or with `cfg.fresh_inits` a pair seeded by the run's seed and `step`"
@@ -403,6 +407,34 @@ def shortcut_probe(labels:Tensor, # `(n_tasks, len(data))` hard labels
     X = image_stats(data).values
     clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
     return np.array([cross_val_score(clf, X, np.asarray(l), cv=folds).mean() for l in torch.as_tensor(labels)])
+
+# %% ../nbs/07_discovery.ipynb #66bb36e4
+def proxy_agreement(labels:Tensor, # `(n_tasks, len(data))` labels: hard, or soft (probability of class 1)
+                    data:ImageData, # the images
+                    cfg:DiscoveryConfig, # the run's settings: inner networks, `inner_lr`, batch sizes, image split, seed
+                    T:int=None, # unrolled SGD steps; default `cfg.T`
+                    draws:int=4, # meta-steps (batches of the discovery's meta-steps 0, 1, ...) averaged per task
+                   )->pd.DataFrame: # per task: mean held-out `agreement` and `meta_loss` (agreement cross-entropy)
+    "The discovery's meta-objective as a score: how well `cfg`'s inner pair agrees after `T` SGD steps on each task"
+    labels = torch.as_tensor(labels).float()
+    if labels.ndim != 2 or labels.shape[1] != len(data):
+        raise ValueError(f"labels must have shape (n_tasks, {len(data)}), one row per task, got {tuple(labels.shape)}")
+    if not ((labels >= 0) & (labels <= 1)).all(): raise ValueError("labels must be 0/1 or probabilities in [0, 1] (no NaNs)")
+    T = cfg.T if T is None else T
+    if T < 1 or draws < 1: raise ValueError(f"T and draws must be at least 1, got T={T}, draws={draws}")
+    cfg.check(len(data))
+    tr,ho = sample_split(data, cfg.n_train, cfg.n_holdout, cfg.seed)  # the split of `discovery_dls`
+    norm,dev = _NormTfm(*data.stats()),default_device()
+    models = tuple(m.to(dev) for m in fixed_inner_pair(cfg, data.shape))
+    scores = np.zeros((len(labels), 2))
+    with torch.no_grad():
+        for s in range(draws):
+            ti,hi = meta_step_idxs(s, cfg.n_train, cfg.n_holdout, T, cfg.bs, cfg.holdout_bs, cfg.seed)
+            xs,xh = (b.to(dev) for b in norm((data.x[tr][ti], data.x[ho][hi])))
+            for k,y in enumerate(labels):
+                _,info = unrolled_agreement(models, xs, y[tr][ti].to(dev), xh, T, cfg.inner_lr, cfg.split_batch)
+                scores[k] += np.array([info['holdout_agreement'], info['agreement_ce']])/draws
+    return pd.DataFrame(scores, columns=['agreement', 'meta_loss'])
 
 # %% ../nbs/07_discovery.ipynb #bf3d24d9
 @dataclass
