@@ -40,7 +40,7 @@ data = get_data(dataset)
 summ = res.summary
 med = summ.median_as
 bal = class_balance(res.labels).numpy()
-sim = mean_pairwise_similarity(res.labels) if len(res.labels) > 1 else float('nan')  # one task: nothing to compare
+sim = mean_pairwise_similarity(res.labels) if len(res.labels) > 1 else None  # one task: nothing to compare
 human = torch.stack([t(data) for t in human_tasks(data.classes, n=8, seed=seed)])
 probe_d,probe_h = shortcut_probe(res.labels, data),shortcut_probe(human, data)
 
@@ -49,7 +49,8 @@ print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
 print(f"median AS: discovered {med['discovered']:.3f}, human {med['human']:.3f}, random {med['random']:.3f}")
 print(f"  discovered >= human: {med['discovered'] >= med['human']};  human > random + 0.25: {med['human'] > med['random'] + 0.25}")
 print(f"class-1 rate of discovered tasks: {np.round(bal, 3).tolist()}  all in 0.2..0.8: {bool(((bal >= 0.2) & (bal <= 0.8)).all())}")
-print(f"mean pairwise similarity of discovered tasks: {sim:.3f}  (<= 0.65: {sim <= 0.65})" if sim == sim else "mean pairwise similarity: one task, nothing to compare")
+print("mean pairwise similarity: one task, nothing to compare" if sim is None else
+      f"mean pairwise similarity of discovered tasks: {sim:.3f}  (<= 0.65: {sim <= 0.65})")
 print(f"shortcut probe (logistic regression on `image_stats`: intensity mean/std, centre of mass, lit fraction, channel means/stds; 5-fold CV accuracy):")
 print(f"  discovered: median {np.median(probe_d):.3f}, max {probe_d.max():.3f}  {np.round(probe_d, 2).tolist()}")
 print(f"  human:      median {np.median(probe_h):.3f}, max {probe_h.max():.3f}  {np.round(probe_h, 2).tolist()}")

@@ -426,13 +426,14 @@ def proxy_agreement(labels:Tensor, # `(n_tasks, len(data))` labels: hard, or sof
     tr,ho = sample_split(data, cfg.n_train, cfg.n_holdout, cfg.seed)  # the split of `discovery_dls`
     norm,dev = _NormTfm(*data.stats()),default_device()
     models = tuple(m.to(dev) for m in fixed_inner_pair(cfg, data.shape))
+    x_tr,x_ho,y_tr = data.x[tr],data.x[ho],labels[:, tr].to(dev)
     scores = np.zeros((len(labels), 2))
     with torch.no_grad():
         for s in range(draws):
             ti,hi = meta_step_idxs(s, cfg.n_train, cfg.n_holdout, T, cfg.bs, cfg.holdout_bs, cfg.seed)
-            xs,xh = (b.to(dev) for b in norm((data.x[tr][ti], data.x[ho][hi])))
-            for k,y in enumerate(labels):
-                _,info = unrolled_agreement(models, xs, y[tr][ti].to(dev), xh, T, cfg.inner_lr, cfg.split_batch)
+            xs,xh = (b.to(dev) for b in norm((x_tr[ti], x_ho[hi])))
+            for k,y in enumerate(y_tr):
+                _,info = unrolled_agreement(models, xs, y[ti], xh, T, cfg.inner_lr, cfg.split_batch)
                 scores[k] += np.array([info['holdout_agreement'], info['agreement_ce']])/draws
     return pd.DataFrame(scores, columns=['agreement', 'meta_loss'])
 
