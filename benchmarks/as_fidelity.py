@@ -11,7 +11,7 @@ Run: python benchmarks/as_fidelity.py --dataset digits [--n_tasks 8] [--threads 
 import argparse, shutil, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
-from taskdisc.cli import run_as
+from taskdisc.runs.core import run_as
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

@@ -19,7 +19,8 @@ warnings.filterwarnings('ignore')
 import numpy as np, torch
 from taskdisc.data import get_data
 from taskdisc.tasks import human_tasks
-from taskdisc.discovery import run_discover, shortcut_probe
+from taskdisc.runs.discover import run_discover
+from taskdisc.probes import shortcut_probe
 from taskdisc.dissimilarity import mean_pairwise_similarity, class_balance
 
 args = [a for a in sys.argv[1:] if a != '--fresh']

@@ -36,13 +36,14 @@ def one(mode, T, a):
     "Run one configuration in this process; print a JSON line"
     torch.set_num_threads(a.threads)
     from taskdisc.tasknet import TaskNet
-    from taskdisc.meta import meta_loss, inner_models, soft_ce, agreement_ce
+    from taskdisc.meta import meta_loss, soft_ce, agreement_ce
+    from taskdisc.pair import seeded_pair
     torch.manual_seed(0)
     shape = tuple(a.shape)
     tn = TaskNet('cnn', shape, h_dim=8, n_heads=4, seed=0)
     opt = torch.optim.Adam(tn.parameters(), 1e-3)
     xs = torch.randn(T, a.bs, *shape); xh = torch.randn(a.bs, *shape)
-    models = inner_models('cnn', shape, seeds=(0,1))
+    models = seeded_pair('cnn', shape, 2, seeds=(0,1))
 
     def step_taskdisc(**kw):
         loss,_ = meta_loss(tn, 0, xs, xh, models, T=T, inner_lr=0.01, split_batch=True, **kw)

@@ -18,7 +18,8 @@ warnings.filterwarnings('ignore')
 import numpy as np, pandas as pd, torch
 from taskdisc.data import get_data
 from taskdisc.tasks import human_tasks, random_tasks, load_tasks
-from taskdisc.discovery import DiscoveryConfig, proxy_agreement
+from taskdisc.objective import DiscoveryConfig
+from taskdisc.probes import proxy_agreement
 
 args = sys.argv[1:]
 def _opt(name, default):

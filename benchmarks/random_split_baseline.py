@@ -13,8 +13,8 @@ warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
 from taskdisc.data import get_data
 from taskdisc.tasks import human_tasks
-from taskdisc.splits import random_split, split_accuracy
-from taskdisc.agreement import get_protocol
+from taskdisc.splits import random_split_idxs, split_accuracy
+from taskdisc.pair import get_protocol
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -27,7 +27,7 @@ def main():
     torch.set_num_threads(a.threads)
     data = get_data(a.dataset)
     target = human_tasks(data.classes, n=1, seed=a.seed)[0]
-    tr,te = random_split(len(data), a.n_train, seed=a.seed, n_test=a.n_test)
+    tr,te = random_split_idxs(len(data), a.n_train, seed=a.seed, n_test=a.n_test)
     w = a.width
     proto = get_protocol(data.name, arch='cnn', arch_kwargs=dict(widths=(w,2*w,4*w), head='flat', in_pool=a.in_pool),
                          augment=True, fit_acc=1.01, max_epochs=a.epochs)  # fit_acc > 1: always train all epochs

@@ -11,7 +11,7 @@ Run: python benchmarks/splits.py RUN_FOLDER [--dataset digits] [--n_disc 3] [--n
 import argparse, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
-from taskdisc.cli import run_split
+from taskdisc.runs.split import run_split
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

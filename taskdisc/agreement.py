@@ -5,140 +5,18 @@
 # %% ../nbs/03_agreement.ipynb #fc64abd1
 from __future__ import annotations
 import time
-from dataclasses import dataclass, field, replace
 import pandas as pd, torch
-from torch import nn, Tensor
-import torch.nn.functional as F
+from torch import Tensor
 from fastcore.all import *
-from fastai.learner import Learner
-from fastai.optimizer import OptimWrapper
-from fastai.callback.core import Callback, CancelFitException, CancelValidException
-from fastai.torch_core import set_seed
-import fastai.callback.progress  # registers the progress bar callback and `Learner.no_bar`
 from fastprogress.fastprogress import progress_bar
-from .data import ImageData, image_dls, sample_split, TensorDL
+from .data import ImageData, sample_split
 from .tasks import Task, check_labels
-from .models import get_model, archs
+from fastai.callback.core import Callback
+from fastai.torch_core import get_random_states, set_random_states
+from .pair import Protocol, get_protocol, fit_pair, evaluate_pair
 
 # %% auto #0
-__all__ = ['protocols', 'agreement', 'NetPair', 'pair_loss', 'FitUntil', 'BF16Autocast', 'Protocol', 'get_protocol', 'torch_adam',
-           'pair_learner', 'train_pair', 'pair_preds', 'agreement_score', 'agreement_scores', 'family_summary']
-
-# %% ../nbs/03_agreement.ipynb #4da37788
-def agreement(p1:Tensor, # hard predictions of the first network, shape `(n,)`
-              p2:Tensor, # hard predictions of the second network, shape `(n,)`
-             )->float: # fraction of positions where they agree
-    "Fraction of held-out images on which two networks make the same prediction"
-    if p1.shape != p2.shape: raise ValueError(f"predictions have shapes {tuple(p1.shape)} and {tuple(p2.shape)}; they must match")
-    return (p1 == p2).float().mean().item()
-
-# %% ../nbs/03_agreement.ipynb #2a5e0c4b
-class NetPair(nn.Module):
-    "Two networks of architecture `arch` from the initializations `seeds`; returns their outputs stacked as `(2, bs, n_out)`"
-    def __init__(self, arch:str, shape:tuple, n_out:int=2, seeds:tuple=(0,1), **kwargs):
-        super().__init__()
-        if seeds[0] == seeds[1]: raise ValueError("the two networks need different initialization seeds")
-        self.nets = nn.ModuleList(get_model(arch, shape, n_out, seed=s, **kwargs) for s in seeds)
-    def forward(self, x):
-        "`x`: one batch `(bs,c,h,w)` for both networks, or one each, stacked `(2,bs,c,h,w)`"
-        return torch.stack([net(xi) for net,xi in zip(self.nets, x if x.ndim == 5 else (x,x))])
-
-def pair_loss(pred:Tensor, # `(2, bs, n_out)` outputs of a `NetPair`
-              y:Tensor, # `(bs,)` labels, or `(2, bs)` for batches stacked per network
-             )->Tensor:
-    "Sum of the two networks' cross-entropies"
-    return F.cross_entropy(pred.flatten(0,1), y.flatten() if y.ndim == 2 else y.repeat(2))*2
-
-# %% ../nbs/03_agreement.ipynb #ea50bfe2
-class FitUntil(Callback):
-    "Stop training when every network's accuracy over a training epoch reaches `fit_acc`; skip validation"
-    order = 55  # after the Recorder has logged the epoch
-    def __init__(self, fit_acc:float=0.98): store_attr()
-    def before_fit(self): self.learn.train_accs = []
-    def before_train(self): self.correct,self.seen = 0,0
-    def after_batch(self):
-        if not self.training: return
-        self.correct = self.correct + (self.pred.argmax(-1) == self.y).sum(-1).detach()
-        self.seen += self.y.shape[-1]
-    def after_train(self): self.learn.train_accs.append((self.correct/self.seen).tolist())
-    def before_validate(self): raise CancelValidException()
-    def after_epoch(self):
-        if min(self.learn.train_accs[-1]) >= self.fit_acc: raise CancelFitException()
-
-# %% ../nbs/03_agreement.ipynb #7d40538a
-class BF16Autocast(Callback):
-    "Forward pass and loss of training batches under bfloat16 `torch.autocast`"
-    order = 10
-    def before_batch(self):
-        self.ctx = torch.autocast(self.dls.device.type, dtype=torch.bfloat16); self.ctx.__enter__()
-    def after_pred(self): self.learn.pred = self.pred.float()
-    def after_loss(self): self.ctx.__exit__(None, None, None)
-    def after_cancel_batch(self): self.ctx.__exit__(None, None, None)
-
-# %% ../nbs/03_agreement.ipynb #f32098f9
-@dataclass
-class Protocol:
-    "Everything that decides an agreement score"
-    arch:str='cnn' # architecture name (`taskdisc.models.archs`)
-    arch_kwargs:dict=field(default_factory=lambda: dict(widths=(16,32,64))) # passed to the architecture
-    n_train:int=1200 # training images per task
-    n_holdout:int=597 # held-out images on which the networks are compared
-    bs:int=128 # batch size
-    lr:float=1e-3 # Adam learning rate
-    wd:float=0. # weight decay
-    max_epochs:int=100 # give up fitting after this many epochs
-    fit_acc:float=0.98 # stop once both networks reach this training accuracy
-    augment:bool=False # random shifts (and flips for RGB images) while training
-    n_pairs:int=1 # pairs of networks averaged per task
-    degenerate:float=0.95 # flag a pair when a network predicts this share of held-out images as one class
-    bf16:bool=False # train under bfloat16 autocast (`BF16Autocast`)
-    same_order:bool=True # both networks see the same batches in the same order (the reference's way); else each its own shuffle
-
-protocols = {
-    'digits': Protocol(),
-    'cifar10': Protocol(arch_kwargs=dict(widths=(16,32,64), head='flat', in_pool=2), n_train=2000, n_holdout=1000, max_epochs=100),
-}
-
-def get_protocol(name:str='digits', **overrides)->Protocol:
-    "The default `Protocol` of data set `name` (the digits protocol for other data sets), with `overrides`"
-    unknown = set(overrides) - set(Protocol.__dataclass_fields__)
-    if unknown: raise ValueError(f"unknown protocol settings {sorted(unknown)}; use some of {list(Protocol.__dataclass_fields__)}")
-    base = protocols.get(name, protocols['digits'])
-    overrides = {k:v for k,v in overrides.items() if v is not None}
-    if overrides.get('arch', base.arch) != base.arch: overrides.setdefault('arch_kwargs', {})  # sizes belong to the default arch
-    proto = replace(base, **overrides)
-    if proto.arch not in archs: raise ValueError(f"unknown architecture {proto.arch!r}; use one of {list(archs)}")
-    return proto
-
-# %% ../nbs/03_agreement.ipynb #ae276595
-def torch_adam(params, lr:float=1e-3, **kwargs)->OptimWrapper:
-    "PyTorch's `Adam` (multi-tensor update) as a fastai optimizer"
-    return OptimWrapper(params, torch.optim.Adam, lr=lr, foreach=True, **kwargs)
-
-# %% ../nbs/03_agreement.ipynb #062ed8f8
-def pair_learner(data:ImageData, labels:Tensor, train_idx:Tensor, holdout_idx:Tensor, proto:Protocol, seed:int=0, n_out:int=2)->Learner:
-    "A `Learner` that trains a `NetPair` on `labels` of the `train_idx` images"
-    dls = image_dls(data, labels, train_idx, holdout_idx, bs=proto.bs, augment=proto.augment, seed=seed, n_orders=1 if proto.same_order else 2)
-    model = NetPair(proto.arch, data.shape, n_out, seeds=(2*seed, 2*seed+1), **proto.arch_kwargs)
-    cbs = [FitUntil(proto.fit_acc)] + ([BF16Autocast()] if proto.bf16 else [])
-    learn = Learner(dls, model, loss_func=pair_loss, opt_func=torch_adam, lr=proto.lr, wd=proto.wd, cbs=cbs)
-    learn.recorder.valid_metrics = False
-    return learn
-
-def train_pair(data:ImageData, labels:Tensor, train_idx:Tensor, holdout_idx:Tensor, proto:Protocol, seed:int=0, n_out:int=2, show:bool=False)->Learner:
-    "Fit a pair of networks on `labels` until both fit or `proto.max_epochs`; returns the `Learner`"
-    set_seed(seed)
-    learn = pair_learner(data, labels, train_idx, holdout_idx, proto, seed, n_out)
-    if show: learn.fit(proto.max_epochs)
-    else:
-        with learn.no_bar(), learn.no_logging(): learn.fit(proto.max_epochs)
-    return learn
-
-def pair_preds(learn:Learner, dl:TensorDL=None)->Tensor:
-    "Hard predictions `(2, n)` of both networks on `dl` (default: the held-out images)"
-    dl = dl or learn.dls.valid
-    learn.model.eval()
-    with torch.no_grad(): return torch.cat([learn.model(xb).argmax(-1) for xb,_ in dl], dim=1).cpu()
+__all__ = ['agreement_score', 'agreement_scores', 'family_summary', 'ASEval']
 
 # %% ../nbs/03_agreement.ipynb #a37fda40
 def agreement_score(task:Task, # the task to score
@@ -154,12 +32,9 @@ def agreement_score(task:Task, # the task to score
     check_labels(labels[train_idx], len(train_idx), task.n_classes, f"{task.name} (training images)")
     t0,recs = time.time(),[]
     for k in range(proto.n_pairs):
-        learn = train_pair(data, labels, train_idx, holdout_idx, proto, seed+k, n_out=task.n_classes)
-        p = pair_preds(learn)
-        maj = [float(q.bincount(minlength=task.n_classes).max())/len(q) for q in p]
-        acc = [(q == labels[holdout_idx]).float().mean().item() for q in p]
-        recs.append(dict(agreement=agreement(p[0], p[1]), train_acc_1=learn.train_accs[-1][0], train_acc_2=learn.train_accs[-1][1],
-                         test_acc_1=acc[0], test_acc_2=acc[1], majority=max(maj), epochs=len(learn.train_accs)))
+        r = evaluate_pair(fit_pair(data, labels, train_idx, holdout_idx, proto, seed+k, task.n_classes), labels[holdout_idx])
+        recs.append(dict(agreement=r['agreement'], train_acc_1=r['train_accs'][0], train_acc_2=r['train_accs'][1],
+                         test_acc_1=r['test_accs'][0], test_acc_2=r['test_accs'][1], majority=r['majority'], epochs=r['epochs']))
     r = pd.DataFrame(recs)
     res = dict(family=task.family, task=task.name, **r.mean().to_dict(), agreement_std=r.agreement.std() if len(r) > 1 else 0.)
     res['train_acc_min'] = float(r[['train_acc_1','train_acc_2']].min().min())
@@ -188,3 +63,27 @@ def family_summary(df:pd.DataFrame)->pd.DataFrame:
                          'mean_as': g.apply(lambda d: d.agreement[~d.flagged].mean(), include_groups=False),
                          'n_tasks': g.size(), 'n_flagged': g.flagged.sum(),
                          'mean_train_acc': g.train_acc_min.mean(), 'seconds': g.seconds.sum()})
+
+# %% ../nbs/03_agreement.ipynb #4ff9d1be
+class ASEval(Callback):
+    "Every `every` training iterations, the agreement scores of the tasks `get_tasks(learn)` in `learn.as_evals`"
+    order,run_valid = 0,False  # after a trainer callback has counted the step
+    def __init__(self,
+                 data:ImageData, # the images the tasks label
+                 get_tasks:callable, # `learn -> list of tasks` to score
+                 every:int=100, # training iterations between two evaluations
+                 proto:Protocol=None, # protocol of the scores; default `get_protocol(data.name)`
+                 seed:int=0): store_attr()
+    def before_fit(self):
+        if not hasattr(self.learn, 'as_evals'): self.learn.as_evals = []
+    def after_batch(self):
+        step = getattr(self.learn, 'meta_step', self.train_iter + 1)
+        if self.every and step % self.every == 0: self.evaluate(step)
+    def evaluate(self, step:int)->pd.DataFrame:
+        "Score the tasks now; the global random states are left as they were"
+        states = get_random_states()
+        try: df = agreement_scores(self.get_tasks(self.learn), self.data, self.proto, self.seed, show=False)
+        finally: set_random_states(**states)
+        df.insert(0, 'step', step)
+        self.learn.as_evals.append(df)
+        return df

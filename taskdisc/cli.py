@@ -4,42 +4,17 @@
 
 # %% ../nbs/20_cli.ipynb #343cccac
 from __future__ import annotations
-import json, sys, time, warnings
+import sys, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')  # raised while fastai imports; noise on a command line
-from dataclasses import asdict
-from pathlib import Path
-import torch
 from fastcore.all import *
 from fastcore.script import call_parse, anno_parser
-from .data import get_data, new_out_dir, sample_split
-from .tasks import human_tasks, random_tasks, load_tasks, ClassTask
-from .agreement import get_protocol, agreement_scores, family_summary
-from .splits import evaluate_splits, split_summary, save_split, save_partition
-from .viz import plot_agreement, plot_split
-from .discovery import run_discover
 from .dissimilarity import mean_pairwise_similarity, class_balance
+from .runs.core import run_as
+from .runs.discover import run_discover
+from .runs.split import run_split
 
 # %% auto #0
-__all__ = ['commands', 'user_errors', 'run_as', 'as_main', 'report_discovery', 'discover_main', 'tasks_from_run', 'run_split',
-           'split_main', 'main']
-
-# %% ../nbs/20_cli.ipynb #7d17f648
-def run_as(dataset:str='digits', n_tasks:int=8, out:str=None, seed:int=0, threads:int=None, show:bool=True, **protocol)->tuple:
-    "Agreement scores of `n_tasks` human-labelled and `n_tasks` random-labelled tasks; returns `(scores, summary, out_dir)`"
-    if threads: torch.set_num_threads(threads)
-    if n_tasks < 1: raise ValueError(f"n_tasks must be at least 1, got {n_tasks}")
-    data = get_data(dataset)
-    proto = get_protocol(data.name, **protocol)
-    out = new_out_dir(out, 'as')
-    t0 = time.time()
-    tasks = human_tasks(data.classes, n=n_tasks, seed=seed) + random_tasks(n_tasks, seed=seed)
-    df = agreement_scores(tasks, data, proto, seed=seed, show=show)
-    summ = family_summary(df)
-    df.to_csv(out/'as.csv', index=False)
-    plot_agreement(df, title=f"{data.name}, {proto.arch}: agreement score per family").savefig(out/'as_hist.png', dpi=100)
-    cfg = dict(command='as', dataset=str(dataset), n_tasks=n_tasks, seed=seed, protocol=asdict(proto), seconds=time.time()-t0)
-    (out/'config.json').write_text(json.dumps(cfg, indent=1, default=str))
-    return df,summ,out
+__all__ = ['commands', 'user_errors', 'as_main', 'report_discovery', 'discover_main', 'split_main', 'main']
 
 # %% ../nbs/20_cli.ipynb #125159a1
 def _report(summ, out, seconds):
@@ -100,47 +75,6 @@ def discover_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', or a f
     print(report_discovery(res))
 
 # %% ../nbs/20_cli.ipynb #2f5b8abf
-def _fname(s:str)->str: return ''.join(c if c.isalnum() or c in '-_.' else '_' for c in s)
-
-def tasks_from_run(run:str|Path, n:int=None)->list:
-    "Tasks of a discovery run folder (best agreement score first) or of a task CSV"
-    run = Path(run)
-    if not run.exists(): raise FileNotFoundError(f"{run} does not exist; pass a `taskdisc discover` output folder or a tasks CSV")
-    tasks = load_tasks(run/'tasks.csv' if run.is_dir() else run, family='discovered')
-    if run.is_dir() and (run/'as.csv').exists():
-        import pandas as pd
-        sc = pd.read_csv(run/'as.csv'); sc = sc[(sc.family == 'discovered') & ~sc.flagged]
-        rank = {t:i for i,t in enumerate(sc.sort_values('agreement', ascending=False).task)}
-        tasks = sorted(tasks, key=lambda t: rank.get(t.name, len(rank)))
-    return list(tasks)[:n]
-
-def run_split(tasks:str, dataset:str='digits', n_disc:int=3, n_targets:int=3, kway:bool=True, n_images:int=None,
-              seeds:int=1, out:str=None, seed:int=0, threads:int=None, show:bool=True, **protocol)->tuple:
-    "Adversarial vs random splits for human-labelled targets; returns `(results, summary, out_dir)`"
-    if threads: torch.set_num_threads(threads)
-    data = get_data(dataset)
-    disc = tasks_from_run(tasks, n_disc)
-    if n_images: data = data.subset(sample_split(data, n_images, 0, seed)[0])
-    for t in disc: t(data)  # a table made for another data set fails here, with the reason
-    proto = get_protocol(data.name, **protocol)
-    targets = list(human_tasks(data.classes, n=n_targets, seed=seed)) + ([ClassTask(data.n_classes)] if kway else [])
-    out = new_out_dir(out, 'split')
-    t0 = time.time()
-    df,splits,preds = evaluate_splits(data, targets, disc, proto, seeds=tuple(range(seed, seed+seeds)), show=show)
-    if not len(df): raise ValueError("no split could be built: every discovered task equals a target task or its complement")
-    df.to_csv(out/'splits.csv', index=False)
-    adversarial = set(map(tuple, df[df.kind == 'adversarial'][['target','split']].values))
-    for (t,sp),(tr,te) in splits.items():
-        save_split(out/'splits'/f"{_fname(t)}__{_fname(sp)}.json", data, tr, te, target=t, split=sp)
-        if (t,sp) in adversarial: save_partition(out/'partitions'/f"{_fname(t)}__{_fname(sp)}.csv", data, tr, te)
-    t,sp = next(k for k in splits if k in adversarial)
-    lab = next(x for x in targets if x.name == t)(data)
-    plot_split(data, lab, *splits[(t,sp)], preds[(t,sp)], k=4, title=f"target {t}, adversarial split by {sp}").savefig(out/'split.png', dpi=90)
-    cfg = dict(command='split', tasks=str(tasks), dataset=str(dataset), n_disc=n_disc, n_targets=n_targets, kway=kway, n_images=n_images,
-               seeds=seeds, seed=seed, protocol=asdict(proto), seconds=time.time()-t0)
-    (out/'config.json').write_text(json.dumps(cfg, indent=1, default=str))
-    return df,split_summary(df),out
-
 @call_parse
 def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV (`idx` column, one column per task)
                dataset:str='digits', # the data set the tasks label: 'digits', 'cifar10', or a folder/.tgz

@@ -10,6 +10,7 @@ import numpy as np, torch
 from torch import Tensor
 from torch.utils.data import TensorDataset
 from fastcore.all import *
+from fastai.data.core import Transform
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device, tensor
@@ -60,9 +61,11 @@ class ImageData:
         return ImageData(self.x[idxs], self.y[idxs], self.classes, self.is_test[idxs], self.name, self.src_idx[idxs])
 
     def stats(self)->tuple:
-        "Per-channel mean and standard deviation of the pixels, in 0..1 units"
-        x = self.x.float().div_(255).transpose(0,1).flatten(1)
-        return x.mean(1),x.std(1).clamp_min(1e-3)
+        "Per-channel mean and standard deviation of the pixels, in 0..1 units; computed once (an `ImageData` is never changed in place)"
+        if getattr(self, '_stats', None) is None:
+            x = self.x.transpose(0,1).flatten(1).float().div_(255)  # channels first while still uint8: one float copy
+            self._stats = x.mean(1),x.std(1).clamp_min(1e-3)
+        return self._stats
 
 # %% ../nbs/00_data.ipynb #9aa3f3b1
 def load_digits_data()->ImageData:
@@ -176,17 +179,17 @@ def sample_split(data:ImageData, n_train:int, n_holdout:int, seed:int=0)->tuple:
     return tr,_stratified(data.y, rest, n_holdout, g)
 
 # %% ../nbs/00_data.ipynb #42a9c749
-class ImageBatchTfm:
-    "`uint8` image batch to normalized floats, with optional random shifts and flips"
-    def __init__(self, mean:Tensor, std:Tensor, pad:int=0, flip:bool=False): store_attr()
-    def __call__(self, b):
-        x,*rest = b
+class ImageBatchTfm(Transform):
+    "`uint8` images `(..., c, h, w)` to normalized floats, with optional random shifts and flips; in a batch, other items pass through"
+    def __init__(self, mean:Tensor, std:Tensor, pad:int=0, flip:bool=False): super().__init__(); store_attr()
+    def encodes(self, x):
+        if not isinstance(x, Tensor) or x.dtype != torch.uint8: return x  # labels, meta-step numbers
         lead = x.shape[:-3]  # `(bs,)`, or `(n_orders, bs)` for `TensorDL(n_orders=2)`
         x = x.reshape(-1, *x.shape[-3:]).float().div_(255)
         if self.pad: x = self.shift(x)
         if self.flip: x = torch.where(torch.rand(len(x),1,1,1, device=x.device) < 0.5, x.flip(3), x)
         m,s = self.mean.to(x.device)[:,None,None],self.std.to(x.device)[:,None,None]
-        return (((x-m)/s).reshape(*lead, *x.shape[1:]), *rest)
+        return ((x-m)/s).reshape(*lead, *x.shape[1:])
     def shift(self, x):
         "Move each image by up to `pad` pixels in each direction, zero-padded"
         n,c,h,w = x.shape; p = self.pad

@@ -12,11 +12,11 @@ from torch.utils.checkpoint import checkpoint as _checkpoint
 from torch.autograd.function import once_differentiable
 from concurrent.futures import ThreadPoolExecutor
 from fastcore.all import *
-from .models import get_model
+from .pair import seeded_pair, agreement
 from .tasknet import TaskNet
 
 # %% auto #0
-__all__ = ['soft_ce', 'agreement_ce', 'inner_step', 'inner_models', 'unrolled_agreement', 'meta_loss']
+__all__ = ['soft_ce', 'agreement_ce', 'inner_step', 'unrolled_agreement', 'meta_loss']
 
 # %% ../nbs/05_meta.ipynb #a1b125fe
 def soft_ce(logits:Tensor, # `(n, 2)` outputs of a network
@@ -66,17 +66,6 @@ def inner_step(model:nn.Module, # the network architecture, run with `functional
     return dict(zip(names, ps)),loss
 
 # %% ../nbs/05_meta.ipynb #d3d504e3
-def inner_models(arch:str, # architecture of the inner networks, one of `taskdisc.models.archs`
-                 shape:tuple, # image shape `(channels, height, width)`
-                 seeds:tuple=(0,1), # seeds of the two initializations; `None` for fresh random ones
-                 dtype=torch.float32, # dtype of the weights
-                 **kwargs, # passed to the architecture
-                )->tuple: # two networks with 2 outputs
-    "Two networks of architecture `arch`, from different initializations"
-    seeds = (None,None) if seeds is None else seeds
-    if seeds[0] is not None and seeds[0] == seeds[1]: raise ValueError("the two inner networks need different initialization seeds")
-    return tuple(get_model(arch, shape, 2, seed=s, **kwargs).to(dtype) for s in seeds)
-
 def _check_models(models):
     if len(models) != 2: raise ValueError(f"the agreement loss needs two inner networks, got {len(models)}")
     for m in models:
@@ -188,7 +177,8 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
     for i,(_,first,last) in enumerate(res): info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = first.item(),last.item()
     loss = agreement_ce(*outs)
     info['agreement_ce'] = loss.item()
-    info['holdout_agreement'] = (outs[0].argmax(-1) == outs[1].argmax(-1)).float().mean().item()
+    info['holdout_agreement'] = agreement(outs[0].argmax(-1), outs[1].argmax(-1))
+    info['class1_rate'] = torch.cat(qs).gt(0.5).float().mean().item()  # share of training images the soft labels put in class 1
     return loss,info
 
 # %% ../nbs/05_meta.ipynb #ff58d6f1
@@ -212,9 +202,8 @@ def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the me
     if not 0 <= head < tasknet.n_heads: raise ValueError(f"head {head} does not exist; the task network has heads 0..{tasknet.n_heads-1}")
     per_step = _is_per_step(x_train)
     x0 = x_train[0] if per_step else x_train
-    models = inner_models(arch_or_models, tuple(x0.shape[1:]), seeds, x0.dtype, **kwargs) if isinstance(arch_or_models, str) else arch_or_models
+    models = seeded_pair(arch_or_models, tuple(x0.shape[1:]), 2, seeds, x0.dtype, **kwargs) if isinstance(arch_or_models, str) else arch_or_models
     # in the task network's current mode: train mode uses the batch statistics of each training batch
     q = [tasknet.soft_labels(x)[:, head] for x in x_train] if per_step else tasknet.soft_labels(x_train)[:, head]
     loss,info = unrolled_agreement(models, x_train, q, x_holdout, T, inner_lr, split_batch, checkpoint, second_order, checkpoint_every, autocast, parallel)
-    info['class1_rate'] = (torch.cat(q) if per_step else q).gt(0.5).float().mean().item()
     return loss,info

@@ -19,7 +19,7 @@ from fastprogress.fastprogress import progress_bar
 from .data import ImageData, sample_split
 from .tasks import check_labels
 from .viz import family_colors
-from .agreement import Protocol, get_protocol, pair_learner  # moving to `taskdisc.pair`
+from .pair import Protocol, get_protocol, pair_learner, fit_pair
 
 # %% auto #0
 __all__ = ['rng_untouched', 'probe_probs', 'log_steps', 'ProbeRecorder', 'bhattacharyya_d2', 'InPCA', 'inpca', 'Trajectories',
@@ -196,10 +196,8 @@ def record_trajectories(tasks:list, # tasks whose pairs of networks are fitted
     for t in (progress_bar(tasks, leave=False) if show else tasks):
         labels = t(data)
         check_labels(labels[tr], len(tr), t.n_classes, f"{t.name} (training images)")
-        set_seed(seed)
-        learn = pair_learner(data, labels, tr, ho, proto, seed, n_out=t.n_classes)
         rec = ProbeRecorder(steps=steps)
-        with learn.no_bar(), learn.no_logging(): learn.fit(proto.max_epochs, cbs=[rec])
+        learn = fit_pair(data, labels, tr, ho, proto, seed, t.n_classes, cbs=[rec])
         for k in range(rec.probs.shape[1]):
             rows += [dict(family=t.family, task=t.name, network=k+1, step=s, epoch=e, train_acc=learn.train_accs[-1][k]) for s,e in zip(rec.iters, rec.epochs)]
             probs.append(rec.probs[:,k])

@@ -12,13 +12,14 @@ from fastcore.all import *
 from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import tensor
 from .data import ImageData, ImageBatchTfm
-from .tasks import LabelTask, check_labels
+from .tasks import LabelTask, check_labels, human_tasks, ClassTask
 from .models import get_model
-from .agreement import Protocol, get_protocol, train_pair, pair_preds
+from .pair import Protocol, get_protocol, fit_pair, evaluate_pair
 
 # %% auto #0
-__all__ = ['adversarial_split', 'class_groups', 'kway_adversarial_split', 'random_net_task', 'random_split', 'split_accuracy',
-           'build_split', 'evaluate_splits', 'split_summary', 'save_split', 'load_split', 'save_partition']
+__all__ = ['adversarial_split', 'class_groups', 'kway_adversarial_split', 'random_net_task', 'random_split_idxs',
+           'split_accuracy', 'split_targets', 'build_split', 'evaluate_splits', 'split_summary', 'save_split',
+           'load_split', 'save_partition']
 
 # %% ../nbs/08_splits.ipynb #5291dff8
 def adversarial_split(target:Tensor, # `(n,)` labels of the target task
@@ -64,7 +65,7 @@ def random_net_task(data:ImageData, arch:str='cnn', seed:int=0, bs:int=512, **kw
     "Binary task: 1 for images above their class's median output of an untrained `arch` network"
     net = get_model(arch, data.shape, 1, seed=seed, **kwargs).eval()
     tfm = ImageBatchTfm(*data.stats())
-    with torch.no_grad(): s = torch.cat([net(tfm((data.x[i:i+bs],))[0]).flatten() for i in range(0, len(data), bs)])
+    with torch.no_grad(): s = torch.cat([net(tfm(data.x[i:i+bs])).flatten() for i in range(0, len(data), bs)])
     d = torch.zeros(len(data), dtype=torch.long)
     for c in range(data.n_classes):
         idx = (data.y == c).nonzero().flatten()
@@ -72,7 +73,7 @@ def random_net_task(data:ImageData, arch:str='cnn', seed:int=0, bs:int=512, **kw
     return LabelTask(d, f'random-net-{arch}-{seed}', data.src_idx, family='random-net')
 
 # %% ../nbs/08_splits.ipynb #296ca3c9
-def random_split(n:int, n_train:int, seed:int=0, n_test:int=None)->tuple:
+def random_split_idxs(n:int, n_train:int, seed:int=0, n_test:int=None)->tuple:
     "A seeded random `(train_idx, test_idx)` of `n` images with `n_train` in train (and `n_test`, default the rest, in test)"
     if not 0 < n_train < n: raise ValueError(f"n_train must lie between 1 and {n-1}, got {n_train}")
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
@@ -90,12 +91,14 @@ def split_accuracy(data:ImageData, # the images
     proto = proto or get_protocol(data.name)
     n_classes = max(2, int(labels.max())+1)
     check_labels(labels[train_idx], len(train_idx), n_classes, 'target on the training side')
-    learn = train_pair(data, labels, train_idx, test_idx, proto, seed, n_out=n_classes)
-    p = pair_preds(learn)
-    accs = [(q == labels[test_idx]).float().mean().item() for q in p]
-    return (accs,p) if with_preds else accs
+    r = evaluate_pair(fit_pair(data, labels, train_idx, test_idx, proto, seed, n_classes), labels[test_idx])
+    return (r['test_accs'],r['preds']) if with_preds else r['test_accs']
 
 # %% ../nbs/08_splits.ipynb #df849152
+def split_targets(data:ImageData, n_targets:int=3, kway:bool=True, seed:int=0)->list:
+    "`n_targets` human-labelled binary target tasks drawn with `seed`, and with `kway` the data set's own K-way task"
+    return list(human_tasks(data.classes, n=n_targets, seed=seed)) + ([ClassTask(data.n_classes)] if kway else [])
+
 def build_split(target:Tensor, disc:Tensor, seed:int=0)->tuple:
     "Adversarial `(train_idx, test_idx)` of a binary or K-way `target` with the binary discovered labels `disc`"
     if int(target.max()) > 1: return kway_adversarial_split(target, disc, seed=seed)[:2]
@@ -105,7 +108,7 @@ def evaluate_splits(data:ImageData, # the images
                     targets:list, # target tasks (binary or K-way)
                     discovered:list, # discovered (or stand-in) binary tasks
                     proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
-                    seeds:tuple=(0,), # a `NetPair` per seed: two networks each
+                    seeds:tuple=(0,), # a pair of networks per seed (`pair_seed`), two networks each (`network` 0 and 1)
                     show:bool=True,
                    )->tuple: # `(results, splits, preds)`: a DataFrame, `{(target, split): (train_idx, test_idx)}`, `{(target, split): predictions}`
     "Test accuracy on adversarial and same-size random splits for every target and discovered task"
@@ -117,14 +120,14 @@ def evaluate_splits(data:ImageData, # the images
         try: tr,te = build_split(y, dl)
         except ValueError as e:
             warnings.warn(f"skipping target {t.name!r} with {d.name!r}: {e}"); continue
-        for kind,(a,b) in [('adversarial',(tr,te)), ('random',random_split(len(data), len(tr), n_test=len(te)))]:
+        for kind,(a,b) in [('adversarial',(tr,te)), ('random',random_split_idxs(len(data), len(tr), n_test=len(te)))]:
             name = d.name if kind == 'adversarial' else f'random-{d.name}'
             splits[(t.name, name)] = (a,b)
             for s in seeds:
                 accs,p = split_accuracy(data, y, a, b, proto, seed=s, with_preds=True)
                 preds.setdefault((t.name, name), p[0])  # the first network's predictions, for the pictures
                 for k,acc in enumerate(accs):
-                    rows.append(dict(target=t.name, split=name, kind=kind, n_train=len(a), n_test=len(b), test_acc=acc, seed=2*s+k))
+                    rows.append(dict(target=t.name, split=name, kind=kind, n_train=len(a), n_test=len(b), test_acc=acc, pair_seed=s, network=k))
     return pd.DataFrame(rows),splits,preds
 
 def split_summary(df:pd.DataFrame)->pd.DataFrame:

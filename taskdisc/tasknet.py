@@ -4,15 +4,17 @@
 
 # %% ../nbs/04_tasknet.ipynb #1cc246b9
 from __future__ import annotations
+import copy, warnings
 import torch
 from torch import nn, Tensor
 from fastcore.all import *
 from .data import ImageData, ImageBatchTfm
-from .tasks import Task
+from .tasks import Task, LabelTask
 from .models import get_model
 
 # %% auto #0
-__all__ = ['split_head', 'orthogonal_heads', 'TaskNet', 'TaskNetTask', 'discovered_tasks']
+__all__ = ['split_head', 'orthogonal_heads', 'TaskNet', 'frozen_copy', 'task_labels', 'TaskNetTask', 'discovered_tasks',
+           'head_tasks']
 
 # %% ../nbs/04_tasknet.ipynb #a58722bf
 def split_head(model:nn.Module, # a network from `taskdisc.models.get_model`
@@ -92,7 +94,7 @@ def label_data(self:TaskNet,
     self.eval()
     try:
         with torch.no_grad():
-            out = [self(tfm((xb.to(dev),))[0].to(self.heads.dtype)).cpu() for xb in data.x.split(bs)]
+            out = [self(tfm(xb.to(dev)).to(self.heads.dtype)).cpu() for xb in data.x.split(bs)]
     finally: self.train(was)
     out = torch.cat(out) if out else torch.zeros(0, self.n_heads)
     return torch.sigmoid(out) if soft else (out > 0).long()
@@ -115,7 +117,7 @@ def freeze_stats(self:TaskNet,
         b.num_batches_tracked = torch.tensor(0, device=dev)
     self.train()
     with torch.no_grad():
-        for xb in data.x.split(bs): self(tfm((xb.to(dev),))[0].to(self.heads.dtype))
+        for xb in data.x.split(bs): self(tfm(xb.to(dev)).to(self.heads.dtype))
     for b in _bns(self): b.momentum = 0.  # training with batch statistics no longer moves them
     self.train(was)
     return self
@@ -131,25 +133,41 @@ def unfreeze_stats(self:TaskNet)->TaskNet:
 @patch(as_prop=True)
 def stats_frozen(self:TaskNet)->bool: return any(b.track_running_stats for b in _bns(self))
 
+# %% ../nbs/04_tasknet.ipynb #a7f30344
+def frozen_copy(tasknet:TaskNet, data:ImageData, data_stats:tuple=None)->TaskNet:
+    "A copy of `tasknet` with BatchNorm statistics measured over all of `data`, in eval mode"
+    return copy.deepcopy(tasknet).freeze_stats(data, data.stats() if data_stats is None else data_stats).eval()
+
+def task_labels(tasknet:TaskNet, # the task network
+                data:ImageData, # images to label
+                data_stats:tuple=None, # `(mean, std)` per channel used to normalize; default `data.stats()`
+                soft:bool=False, # probabilities of class 1 instead of hard labels
+                bs:int=512, # batch size
+               )->Tensor: # `(n_heads, len(data))`
+    "Labels of every head on every image, with frozen BatchNorm statistics: the network's own, or else measured over `data`"
+    stats = data.stats() if data_stats is None else data_stats
+    net = tasknet if tasknet.stats_frozen else frozen_copy(tasknet, data, stats)
+    return net.label_data(data, stats, bs, soft).T.contiguous()
+
 # %% ../nbs/04_tasknet.ipynb #9537e213
 class TaskNetTask(Task):
-    "Task `head` of a `TaskNet`: label 1 where that head's logit is positive"
+    "Task `head` of a `TaskNet`: label 1 where that head's logit is positive (labels from `task_labels`)"
     family = 'discovered'
     def __init__(self,
                  tasknet:TaskNet, # the task network
                  head:int, # index of the head, in `0..n_heads-1`
-                 data_stats:tuple, # `(mean, std)` per channel used to normalize images for `tasknet`
+                 data_stats:tuple=None, # `(mean, std)` per channel used to normalize images for `tasknet`; default the labelled images'
                  name:str=None, # default `'{arch}-{head}'`, as the reference's `discovered.csv` columns
                  bs:int=512, # batch size used for labelling
                 ):
         if not 0 <= head < tasknet.n_heads: raise ValueError(f"head {head} does not exist; the task network has heads 0..{tasknet.n_heads-1}")
         store_attr('tasknet,head,data_stats,bs')
         super().__init__(name or f"{tasknet.arch}-{head}")
-    def labels(self, data:ImageData)->Tensor: return self.tasknet.label_data(data, self.data_stats, self.bs)[:, self.head]
+    def labels(self, data:ImageData)->Tensor: return task_labels(self.tasknet, data, self.data_stats, bs=self.bs)[self.head]
 
 # %% ../nbs/04_tasknet.ipynb #4d1472d2
 def discovered_tasks(tasknet:TaskNet, # the task network
-                     data_stats:tuple, # `(mean, std)` per channel used to normalize images for `tasknet`
+                     data_stats:tuple=None, # `(mean, std)` per channel used to normalize images for `tasknet`
                      heads:list=None, # indices of the heads; default all of them
                      prefix:str=None, # task names are `'{prefix}-{head}'`; default the architecture name
                      bs:int=512, # batch size used for labelling
@@ -157,3 +175,18 @@ def discovered_tasks(tasknet:TaskNet, # the task network
     "One `TaskNetTask` per head of `tasknet`"
     heads = range(tasknet.n_heads) if heads is None else heads
     return L(TaskNetTask(tasknet, h, data_stats, f"{prefix or tasknet.arch}-{h}", bs) for h in heads)
+
+# %% ../nbs/04_tasknet.ipynb #a8a80c46
+def head_tasks(tasknet:TaskNet, # the task network
+               data:ImageData, # images to label
+               heads:list=None, # default all heads
+               prefix:str=None, # task names are `'{prefix}-{head}'`; default the architecture name
+               warn:bool=True, # warn about heads left out
+              )->tuple: # `(tasks, probs)`: `LabelTask`s of family 'discovered', and their `(n_tasks, len(data))` probabilities of class 1
+    "The heads of `tasknet` that split `data`, as label tables, with their probabilities of class 1"
+    probs = task_labels(tasknet, data, soft=True)
+    labels = (probs > 0.5).long()
+    heads = range(tasknet.n_heads) if heads is None else heads
+    ok = [h for h in heads if 0 < labels[h].sum() < len(data)]
+    if warn and len(ok) < len(heads): warnings.warn(f"heads {sorted(set(heads) - set(ok))} put every image in one class; left out")
+    return L(LabelTask(labels[h], f"{prefix or tasknet.arch}-{h}", data.src_idx, family='discovered') for h in ok),probs[ok]

@@ -13,8 +13,8 @@ from fastai.torch_core import tensor
 from .data import ImageData
 
 # %% auto #0
-__all__ = ['check_labels', 'Task', 'ClassSplitTask', 'ClassTask', 'human_tasks', 'RandomTask', 'random_tasks', 'LabelTask',
-           'save_tasks', 'load_tasks']
+__all__ = ['check_labels', 'Task', 'ClassSplitTask', 'ClassTask', 'human_tasks', 'RandomTask', 'random_tasks', 'baseline_tasks',
+           'LabelTask', 'save_tasks', 'load_tasks']
 
 # %% ../nbs/01_tasks.ipynb #21aae039
 def check_labels(labels:Tensor, # labels to check
@@ -94,6 +94,14 @@ class RandomTask(Task):
 def random_tasks(n:int, seed:int=0, n_classes:int=2)->L:
     "`n` random-labelled tasks with seeds `seed, seed+1, ...`"
     return L(RandomTask(seed+i, n_classes) for i in range(n))
+
+# %% ../nbs/01_tasks.ipynb #fea1089a
+def baseline_tasks(data:ImageData, # the images
+                   n_human:int=8, # human-labelled tasks (`human_tasks` drawn with `seed`)
+                   n_random:int=8, # random-labelled tasks, seeds `seed, seed+1, ...`
+                   seed:int=0)->L:
+    "The human-labelled and random-labelled tasks to compare other tasks with"
+    return (human_tasks(data.classes, n=n_human, seed=seed) if n_human else L()) + random_tasks(n_random, seed=seed)
 
 # %% ../nbs/01_tasks.ipynb #c82a380d
 class LabelTask(Task):

@@ -10,8 +10,7 @@ from pathlib import Path
 import pandas as pd, torch
 from taskdisc.data import get_data
 from taskdisc.tasks import load_tasks, human_tasks, ClassTask
-from taskdisc.tasknet import TaskNet
-from taskdisc.discovery import task_labels
+from taskdisc.tasknet import TaskNet, task_labels
 from taskdisc.splits import load_split
 from taskdisc.viz import plot_agreement, plot_tasks, plot_task_grid, plot_similarity, plot_split, plot_curves
 
