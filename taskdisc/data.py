@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #ada269da
 from __future__ import annotations
-import hashlib, os, random, tarfile
+import os, random
 from pathlib import Path
 import numpy as np, torch
 from torch import Tensor
@@ -16,8 +16,8 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device, tensor
 
 # %% auto #0
-__all__ = ['datasets', 'ImageData', 'load_digits_data', 'new_out_dir', 'cache_dir', 'load_image_folder', 'get_data',
-           'sample_split', 'ImageBatchTfm', 'TensorDL', 'image_dls']
+__all__ = ['datasets', 'ImageData', 'load_digits_data', 'new_out_dir', 'cache_dir', 'get_data', 'sample_split', 'ImageBatchTfm',
+           'TensorDL', 'image_dls']
 
 # %% ../nbs/00_data.ipynb #4166f643
 class ImageData:
@@ -75,31 +75,6 @@ def load_digits_data()->ImageData:
     x = torch.from_numpy(np.round(d.images*255/16)).to(torch.uint8)[:,None]
     return ImageData(x, torch.from_numpy(d.target), [str(c) for c in d.target_names], name='digits')
 
-# %% ../nbs/00_data.ipynb #26de13f9
-_img_exts = ('.png','.jpg','.jpeg','.bmp')
-
-def _decode(b:bytes)->Tensor:
-    from torchvision.io import decode_image, ImageReadMode
-    return decode_image(torch.frombuffer(bytearray(b), dtype=torch.uint8), mode=ImageReadMode.RGB)
-
-def _split_path(p:str):
-    "('train'|'test', class name) from a member path like `cifar10/train/cat/0001.jpg`, else `None`"
-    parts = p.replace('\\','/').split('/')
-    if len(parts) < 3 or not parts[-1].lower().endswith(_img_exts) or parts[-3] not in ('train','test'): return None
-    return parts[-3],parts[-2]
-
-def _iter_folder(path:Path):
-    for f in sorted(path.rglob('*')):
-        if f.suffix.lower() in _img_exts and (s := _split_path(str(f.relative_to(path)))): yield s,f.read_bytes()
-
-def _iter_tgz(path:Path):
-    try:
-        with tarfile.open(path) as tf:
-            for m in tf:
-                if m.isfile() and (s := _split_path(m.name)): yield s,tf.extractfile(m).read()
-    except (tarfile.TarError, EOFError, OSError) as e:
-        raise ValueError(f"{path} is not a readable .tgz archive ({e}); download it again or point to the unpacked folder") from None
-
 # %% ../nbs/00_data.ipynb #80bac4f9
 def new_out_dir(out:str|Path=None, kind:str='run')->Path:
     "`out`, or a new folder `taskdisc-{kind}-{time}` under the working directory: where a command writes its results"
@@ -112,50 +87,32 @@ def cache_dir()->Path:
     "Where decoded data sets are cached: `$TASKDISC_CACHE`, else `~/.cache/taskdisc`"
     return Path(os.environ.get('TASKDISC_CACHE', Path.home()/'.cache'/'taskdisc'))
 
-def load_image_folder(path:str|Path, # folder or `.tgz` in fastai's `URLs.CIFAR` layout
-                      name:str=None, # data set name; default: the folder or archive name
-                      cache:bool=True, # cache the decoded tensors in `cache_dir()`
-                     )->ImageData:
-    "Images of a folder or `.tgz` with `train/<class>/*` and `test/<class>/*`, decoded once and cached"
-    path = Path(path).expanduser()
-    if not path.exists(): raise FileNotFoundError(f"{path} does not exist; pass a folder or .tgz in fastai's CIFAR layout "
-                                                  "(train/<class>/*.png, test/<class>/*.png)")
-    name = name or path.name.split('.')[0]
-    st = path.stat()
-    key = hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:12]
-    cf = cache_dir()/f"{name}-{key}.pt"
-    if cache and cf.exists():
-        d = torch.load(cf)
-        return ImageData(d['x'], d['y'], d['classes'], d['is_test'], name)
-    items = list((_iter_tgz if path.is_file() else _iter_folder)(path))
-    if not items: raise ValueError(f"{path} holds no images in train/<class>/ or test/<class>/; is it in fastai's CIFAR layout?")
-    classes = sorted({c for (_,c),_ in items})
-    imgs = [_decode(b) for _,b in items]
-    if len({i.shape for i in imgs}) > 1: raise ValueError(f"{path}: images have different sizes; resize them to one size first")
-    c2i = {c:i for i,c in enumerate(classes)}
-    d = dict(x=torch.stack(imgs), y=torch.tensor([c2i[c] for (_,c),_ in items]), classes=classes,
-             is_test=torch.tensor([s=='test' for (s,_),_ in items]))
-    if cache:
-        cf.parent.mkdir(parents=True, exist_ok=True)
-        torch.save(d, cf.with_suffix('.tmp')); os.replace(cf.with_suffix('.tmp'), cf)
-    return ImageData(d['x'], d['y'], d['classes'], d['is_test'], name)
-
 # %% ../nbs/00_data.ipynb #a62fd705
 datasets = ('digits','cifar10')
 
-def get_data(name:str|Path='digits', # 'digits', 'cifar10', or a folder/`.tgz` in fastai's CIFAR layout
+def get_data(name:str|Path='digits', # 'digits', 'cifar10', a path to a folder/`.tgz`/`.csv`, or a fastai archive name such as 'mnist_png'
+             size:int|tuple=None, # images read from files: `(height, width)` to resize to; default the median size, capped at 64
+             **kwargs, # more `taskdisc.folders.load_image_folder` settings: `method`, `max_size`, `valid_pct`, `seed`, `cache`
             )->ImageData:
     "An `ImageData` by name or path"
-    if isinstance(name, Path) or '/' in str(name) or str(name).endswith(('.tgz','.tar.gz')): return load_image_folder(name)
-    if name == 'digits': return load_digits_data()
+    from taskdisc.folders import load_image_folder, fastai_image_urls, untar_named  # here, not at the top: folders imports this module
+    if name == 'digits':
+        if size or kwargs: raise ValueError(f"digits are 8x8 images from scikit-learn: size and folder settings do not apply; leave out {['size']*bool(size) + list(kwargs)}")
+        return load_digits_data()
     if name == 'cifar10':
-        if p := os.environ.get('TASKDISC_CIFAR10'): return load_image_folder(p, name='cifar10')
-        from fastai.data.external import untar_data, URLs
-        try: p = untar_data(URLs.CIFAR)
-        except Exception as e:
-            raise RuntimeError(f"could not download CIFAR-10 ({type(e).__name__}); set TASKDISC_CIFAR10 to a local cifar10 folder or .tgz") from None
-        return load_image_folder(p, name='cifar10')
-    raise ValueError(f"unknown data set {name!r}; use one of {datasets} or a path to a folder/.tgz in fastai's CIFAR layout")
+        if not (p := os.environ.get('TASKDISC_CIFAR10')):
+            from fastai.data.external import untar_data, URLs
+            try: p = untar_data(URLs.CIFAR)
+            except Exception as e:
+                raise RuntimeError(f"could not download CIFAR-10 ({type(e).__name__}); set TASKDISC_CIFAR10 to a local cifar10 folder or .tgz") from None
+        return load_image_folder(p, name='cifar10', size=size, **kwargs)
+    p = Path(name).expanduser()
+    if p.exists(): return load_image_folder(p, size=size, **kwargs)
+    if str(name) in fastai_image_urls(): return load_image_folder(untar_named(str(name)), size=size, **kwargs)
+    if isinstance(name, Path) or any(s in str(name) for s in '/\\~') or p.suffix:
+        raise FileNotFoundError(f"{p.absolute()} does not exist; check the path (a relative path starts at {Path.cwd()})")
+    raise ValueError(f"unknown data set {name!r}: not one of {datasets}, not a fastai archive name (e.g. mnist_png, imagenette2-160), "
+                     f"and no file or folder {p.absolute()}; check the spelling or the path")
 
 # %% ../nbs/00_data.ipynb #7b698a07
 def _stratified(y:Tensor, idxs:Tensor, n:int, g:torch.Generator)->Tensor:
