@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_space.ipynb #7a3c87f3
 from __future__ import annotations
-import random
+import os, random
 from contextlib import contextmanager
 from dataclasses import dataclass
 import numpy as np, pandas as pd, torch
@@ -13,17 +13,16 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.callback.core import Callback
-from fastai.torch_core import set_seed
-import fastai.callback.progress  # registers `Learner.no_bar`
 from fastprogress.fastprogress import progress_bar
 from .data import ImageData, sample_split
 from .tasks import check_labels
 from .viz import family_colors
-from .pair import Protocol, get_protocol, pair_learner, fit_pair
+from .pair import Protocol, get_protocol, fit_pair
 
 # %% auto #0
 __all__ = ['rng_untouched', 'probe_probs', 'log_steps', 'ProbeRecorder', 'bhattacharyya_d2', 'InPCA', 'inpca', 'Trajectories',
-           'record_trajectories', 'map_frame', 'plot_map', 'family_distances', 'trajectory_lengths']
+           'record_trajectories', 'map_frame', 'plot_map', 'family_distances', 'trajectory_lengths', 'topk_table',
+           'save_probs']
 
 # %% ../nbs/11_space.ipynb #0b1d44bc
 @contextmanager
@@ -38,7 +37,6 @@ def rng_untouched(dl=None): # a fastai `DataLoader` whose own `rng` is restored 
             random.setstate(py); np.random.set_state(npy)
             if dl_rng is not None: dl_rng.setstate(dl_state); dl.rng = dl_rng  # `DataLoader.randomize` replaces the object
 
-# %% ../nbs/11_space.ipynb #a6714494
 def probe_probs(model:nn.Module, # a network `(bs, n_out)`, or a pair returning `(2, bs, n_out)`
                 dl, # probe batches `(x, ...)`
                 act=partial(F.softmax, dim=-1), # turns outputs into probabilities
@@ -59,7 +57,6 @@ def log_steps(n_max:int, # the last training iteration that may be recorded
     "Step 0, then about `n-1` log-spaced training iterations up to `n_max`"
     return [0] + sorted({int(round(s)) for s in np.geomspace(1, max(n_max, 1), max(n-1, 1))})
 
-# %% ../nbs/11_space.ipynb #9a0ad6b3
 class ProbeRecorder(Callback):
     "Record the class probabilities of a network or a `NetPair` on a fixed probe set at chosen points of training, as float16"
     order,run_valid = 60,False  # after `TrainEvalCallback` counts the iteration; never on validation batches
@@ -108,7 +105,6 @@ def _check_probs(P, tol:float=1e-3)->Tensor:
         raise ValueError(f"probabilities must sum to 1 over classes, but model {i} on image {n} sums to {float(P[i,n].sum()):.4g}; pass softmax outputs, not logits")
     return P/P.sum(-1, keepdim=True)
 
-# %% ../nbs/11_space.ipynb #bdee856f
 def bhattacharyya_d2(P, # probabilities `(m models, N images, C classes)`, or a list of `(N, C)` arrays
                      eps:float=1e-8, # Bhattacharyya coefficients are clamped to `[eps, 1]`, keeping the log finite
                      chunk:int=None, # images per chunk; default: about 2**22 coefficients per chunk
@@ -120,8 +116,7 @@ def bhattacharyya_d2(P, # probabilities `(m models, N images, C classes)`, or a 
     d2 = torch.zeros(m, m, dtype=torch.float64)
     for s in S.split(chunk or max(1, 2**22 // (m*m))):
         d2 -= torch.bmm(s, s.transpose(1,2)).clamp_(eps, 1).log_().sum(0).double()
-    d2 = (d2 + d2.T)/(2*N)
-    return d2.fill_diagonal_(0)
+    return ((d2 + d2.T)/(2*N)).fill_diagonal_(0)
 
 # %% ../nbs/11_space.ipynb #c853392d
 @dataclass
@@ -139,7 +134,6 @@ class InPCA:
         return (f"InPCA({len(self.coords)} models, {self.coords.shape[1]} dims, {int((self.signs < 0).sum())} time-like; "
                 f"top-3 share {self.shares[:3].sum():.3f}{'' if self.exact_shares else ' (upper bound)'})")
 
-# %% ../nbs/11_space.ipynb #e6c8e3fb
 def inpca(P, # probabilities `(m models, N images, C classes)`, or a list of `(N, C)` arrays
           k:int=None, # dimensions to keep; `None`: all `m`
           eps:float=1e-8, # clamp of the Bhattacharyya coefficients (`bhattacharyya_d2`)
@@ -175,8 +169,10 @@ class Trajectories:
     def ends(self)->pd.Index:
         "Rows of the last recorded point of each network of each task"
         return self.points.groupby(['task','network'], sort=False).step.idxmax().values
+    def end_probs(self)->Tensor:
+        "`(n_tasks, 2, n_images, n_classes)` float32 probabilities of both networks of each task where their fit ended (tasks in `points.task.unique()` order)"
+        return self.probs[self.ends()].float().reshape(-1, 2, *self.probs.shape[1:])
 
-# %% ../nbs/11_space.ipynb #8a29145a
 def record_trajectories(tasks:list, # tasks whose pairs of networks are fitted
                         data:ImageData, # the images
                         proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
@@ -213,16 +209,13 @@ def map_frame(traj:Trajectories, # recorded trajectories
     k = min(k, emb.coords.shape[1])
     return traj.points.assign(**{f'x{i+1}': emb.coords[:,i] for i in range(k)})
 
-# %% ../nbs/11_space.ipynb #3f0f9375
-def _dim_label(emb:InPCA, i:int)->str:
-    return f"InPCA {i+1} ({emb.shares[i]:.0%}{', time-like' if emb.signs[i] < 0 else ''})"
-
 def plot_map(traj:Trajectories, # recorded trajectories
              emb:InPCA, # their embedding (`inpca(traj.probs)`)
              title:str='Trajectories of networks in the space of tasks', # figure title
             )->plt.Figure:
     "Trajectories in the first two InPCA dimensions and, in a second panel, the first three; coloured by family"
     df = map_frame(traj, emb, 3)
+    lab = lambda i: f"InPCA {i+1} ({emb.shares[i]:.0%}{', time-like' if emb.signs[i] < 0 else ''})"
     three = 'x3' in df
     fig = plt.figure(figsize=(11 if three else 5.5, 4.5))
     axs = [fig.add_subplot(1, 2 if three else 1, 1)] + ([fig.add_subplot(1, 2, 2, projection='3d')] if three else [])
@@ -230,15 +223,13 @@ def plot_map(traj:Trajectories, # recorded trajectories
     for ax,cs in zip(axs, [cols[:2], cols]):
         seen = set()
         for (fam,task,net),d in df.groupby(['family','task','network'], sort=False):
-            d = d.sort_values('step')
-            c = family_colors.get(fam, None)
+            d,c = d.sort_values('step'),family_colors.get(fam, None)
             ax.plot(*[d[x] for x in cs], color=c, lw=1, alpha=0.7, label=None if fam in seen else fam)
             ax.scatter(*[d[x].iloc[-1:] for x in cs], color=c, s=18, zorder=3)
             seen.add(fam)
-        start = df[df.step == 0]
-        ax.scatter(*[start[x] for x in cs], color='k', marker='x', s=40, zorder=4, label='start')
-        ax.set_xlabel(_dim_label(emb, 0), fontsize=8); ax.set_ylabel(_dim_label(emb, 1), fontsize=8)
-        if len(cs) == 3: ax.set_zlabel(_dim_label(emb, 2), fontsize=8)
+        ax.scatter(*[df[df.step == 0][x] for x in cs], color='k', marker='x', s=40, zorder=4, label='start')
+        ax.set_xlabel(lab(0), fontsize=8); ax.set_ylabel(lab(1), fontsize=8)
+        if len(cs) == 3: ax.set_zlabel(lab(2), fontsize=8)
     axs[0].legend(fontsize=8)
     fig.suptitle(title); fig.tight_layout()
     return fig
@@ -256,7 +247,6 @@ def family_distances(traj:Trajectories)->pd.DataFrame:
     res['pair'] = [d[(fam[:,None] == g) & ~other & ~np.eye(len(d), dtype=bool)].mean() for g in fams]
     return res
 
-# %% ../nbs/11_space.ipynb #bce1c1a2
 def trajectory_lengths(traj:Trajectories)->pd.DataFrame:
     "Per family: mean path length (sum of d between consecutive points), mean start-to-end distance, mean points per network"
     d = bhattacharyya_d2(traj.probs).clamp_min(0).sqrt().numpy()
@@ -265,3 +255,46 @@ def trajectory_lengths(traj:Trajectories)->pd.DataFrame:
         i = g.sort_values('step').index.values
         rows.append(dict(family=fam, path_length=d[i[:-1], i[1:]].sum(), start_to_end=d[i[0], i[-1]], points=len(i), steps=g.step.max()))
     return pd.DataFrame(rows).groupby('family', sort=False).mean()
+
+# %% ../nbs/11_space.ipynb #0a006897
+def _write(run, name:str, write:callable)->Path:
+    "`run.write(name, write)` for a `RunFolder`; into a folder `run`, the same atomic write: `write(tmp)`, then a rename"
+    if hasattr(run, 'write'): return run.write(name, write)
+    dest = Path(run)/name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    try: write(tmp); os.replace(tmp, dest)
+    finally: tmp.unlink(missing_ok=True)
+    return dest
+
+def _task_probs(names, probs, idx)->tuple:
+    probs,idx = np.asarray(probs, dtype=np.float32),np.asarray(idx)
+    if probs.ndim != 4 or probs.shape[1] != 2: raise ValueError(f"probs must have shape (n_tasks, 2, images, classes), got {probs.shape}")
+    if len(names) != len(probs): raise ValueError(f"{len(names)} task names for {len(probs)} tasks of probabilities; give one name per task")
+    if idx.shape != probs.shape[2:3]: raise ValueError(f"{len(idx)} image indices for {probs.shape[2]} images; give the held-out images' source indices")
+    if not np.isfinite(probs).all(): raise ValueError("probs hold NaN or infinite values; fix what produced them")
+    return [str(n) for n in names],probs,idx
+
+def topk_table(names:list, probs, idx, # names, `(n_tasks, 2, N, C)` probabilities, source indices: as `save_probs`'s
+               k:int=10, # images per class and task
+              )->pd.DataFrame:
+    "Per task and class, the `k` held-out images the two networks put most confidently in that class (mean of their probabilities)"
+    names,probs,idx = _task_probs(names, probs, idx)
+    v,i = torch.from_numpy(probs).mean(1).transpose(1,2).sort(dim=-1, descending=True, stable=True)  # `(n_tasks, C, N)`, each row by probability
+    v,i = v[...,:k].numpy(),i[...,:k].numpy()
+    t,c,r = np.indices(v.shape).reshape(3, -1)
+    return pd.DataFrame({'task': np.array(names, dtype=object)[t], 'class': c, 'rank': r+1, 'idx': idx[i.ravel()], 'prob': v.ravel()})
+
+
+def save_probs(run, # a `RunFolder`, or the path of a folder
+               names:list, # task names, one per row of `probs`
+               probs, # `(n_tasks, 2, N, C)` class probabilities of the two networks of each task on the held-out images
+               idx, # `(N,)` source indices of the held-out images (`data.src_idx[holdout_idx]`)
+               k:int=10, # images per class and task in `topk.csv`; 0: no `topk.csv`
+              )->list: # the files written
+    "Write `probs.npz` (arrays `tasks`, `probs` `(n_tasks, 2, N, C)` float32, `idx` `(N,)`) and `topk.csv` (`topk_table`)"
+    names,probs,idx = _task_probs(names, probs, idx)
+    def write(p):
+        with open(p, 'wb') as f: np.savez_compressed(f, tasks=np.array(names, dtype=str), probs=probs, idx=idx)
+    df = topk_table(names, probs, idx, k) if k else None
+    return [_write(run, 'probs.npz', write)] + ([_write(run, 'topk.csv', lambda p: df.to_csv(p, index=False))] if k else [])
