@@ -1,6 +1,6 @@
 """Colored digits: ERM, IRMv1, V-REx, Group DRO, Fish and a grayscale oracle, over seeds.
 
-The IRM paper's Colored MNIST protocol on the embedded 8x8 digits (`taskdisc.invariance.colored_digits`):
+The IRM paper's Colored MNIST protocol on the embedded 8x8 digits (`taskdisc.environments.colored_digits`):
 y = digit >= 5, labels flipped with probability 0.25, colour = label flipped with probability 0.2 / 0.1
 (training environments, 600 images each) and 0.9 (test environment, 597 images). Prints every method's
 mean training- and test-environment accuracy (mean ± std over seeds) and the wall time.
@@ -11,7 +11,8 @@ Run: python benchmarks/invariance.py [--seeds 5] [--threads 2] [--steps 1000] [-
 import argparse, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
-from taskdisc.invariance import colored_digits, run_invariance, InvarianceConfig, plot_invariance
+from taskdisc.environments import colored_digits
+from taskdisc.invariance import run_invariance, InvarianceConfig, plot_invariance
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
