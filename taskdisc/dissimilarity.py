@@ -23,7 +23,7 @@ def uniformity_loss(h:Tensor, # `(n, d)` embeddings; they are L2-normalized here
     if h.ndim != 2 or len(h) < 2: raise ValueError(f"need a (n, d) batch of at least 2 embeddings, got shape {tuple(h.shape)}")
     z = F.normalize(h, dim=1)
     i,j = torch.triu_indices(len(z), len(z), 1, device=z.device)
-    sq = (z[i] - z[j]).pow(2).sum(1)
+    sq = (z[:,None] - z[None]).pow(2).sum(-1)[i,j]  # `z[i] - z[j]` would backpropagate by scatter-adding into repeated rows: not deterministic on 2+ threads
     loss = torch.logsumexp(-t*sq, 0) - math.log(len(sq))
     return loss + 4*t if shift else loss
 

@@ -105,6 +105,7 @@ def meta_step_idxs(step:int, # meta-step index
     return torch.cat(perms)[:T*bs].view(T, bs),torch.randperm(n_holdout, generator=g)[:holdout_bs]
 
 # %% ../nbs/06a_objective.ipynb #87744b8c
+@delegates()
 class MetaStepDL(DataLoader):
     "Batch `s` holds what meta-step `s` needs: `(xs (T, bs, c, h, w), x_holdout, s)`"
     n_inp = 1  # the model takes `xs`; the loss takes the held-out batch and the step
@@ -114,7 +115,8 @@ class MetaStepDL(DataLoader):
                  T:int, bs:int, holdout_bs:int,
                  n_steps:int, # the last meta-step is `n_steps-1`
                  steps_per_epoch:int, # meta-steps per fastai epoch
-                 seed:int=0, **kwargs):
+                 seed:int=0, # the run's seed
+                 **kwargs):
         super().__init__(bs=None, n=steps_per_epoch, **kwargs)
         store_attr('x_train,x_holdout,T,holdout_bs,n_steps,steps_per_epoch,seed')
         self.meta_bs,self.start = bs,0  # `bs` is fastai's: `None`, each item is already a batch

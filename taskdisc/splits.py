@@ -116,8 +116,8 @@ def evaluate_splits(data:ImageData, # the images
     rows,splits,preds = [],{},{}
     jobs = [(t,d) for t in targets for d in discovered]
     for t,d in (progress_bar(jobs, leave=False) if show else jobs):
-        y,dl = t(data),d(data)
-        try: tr,te = build_split(y, dl)
+        y,tau = t(data),d(data)
+        try: tr,te = build_split(y, tau)
         except ValueError as e:
             warnings.warn(f"skipping target {t.name!r} with {d.name!r}: {e}"); continue
         for kind,(a,b) in [('adversarial',(tr,te)), ('random',random_split_idxs(len(data), len(tr), n_test=len(te)))]:

@@ -47,7 +47,7 @@ class TaskNet(nn.Module):
                  shape:tuple=(1,8,8), # image shape `(channels, height, width)`
                  h_dim:int=32, # d, dimension of the embedding
                  n_heads:int=32, # K, number of tasks (heads); at most `h_dim`
-                 temp:float=10., # T, temperature multiplying the heads' logits
+                 temp:float=10., # $T_{emb}$, temperature multiplying the heads' logits (not the $T$ inner steps of `taskdisc.meta`)
                  seed:int=0, # seed of the encoder's initial weights
                  head_seed:int=None, # seed of the heads; default `seed`
                  **kwargs, # passed to the architecture, e.g. `widths` for 'cnn'
