@@ -25,14 +25,16 @@ def agreement_score(task:Task, # the task to score
                     holdout_idx:Tensor, # indices of the held-out images
                     proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
                     seed:int=0, # seed of the first pair; pair `k` uses `seed+k`
+                    with_probs:bool=False, # also return the first pair's held-out class probabilities `(2, n_holdout, n_classes)`
                    )->dict:
     "Agreement score of `task` and everything needed to trust it, averaged over `proto.n_pairs` pairs"
     proto = proto or get_protocol(data.name)
     labels = task(data)
     check_labels(labels[train_idx], len(train_idx), task.n_classes, f"{task.name} (training images)")
-    t0,recs = time.time(),[]
+    t0,recs,probs = time.time(),[],None
     for k in range(proto.n_pairs):
         r = evaluate_pair(fit_pair(data, labels, train_idx, holdout_idx, proto, seed+k, task.n_classes), labels[holdout_idx])
+        if probs is None: probs = r['probs']
         recs.append(dict(agreement=r['agreement'], train_acc_1=r['train_accs'][0], train_acc_2=r['train_accs'][1],
                          test_acc_1=r['test_accs'][0], test_acc_2=r['test_accs'][1], majority=r['majority'], epochs=r['epochs']))
     r = pd.DataFrame(recs)
@@ -41,7 +43,7 @@ def agreement_score(task:Task, # the task to score
     reasons = ([f"did not fit (train acc {res['train_acc_min']:.3f} < {proto.fit_acc})"] if res['train_acc_min'] < proto.fit_acc else []) \
             + ([f"degenerate ({r.majority.max():.2f} of predictions in one class)"] if r.majority.max() >= proto.degenerate else [])
     res.update(flagged=bool(reasons), reason='; '.join(reasons), pairs=proto.n_pairs, seconds=time.time()-t0)
-    return res
+    return (res,probs) if with_probs else res
 
 # %% ../nbs/03_agreement.ipynb #cab475c9
 def agreement_scores(tasks:list, # tasks to score
@@ -49,12 +51,15 @@ def agreement_scores(tasks:list, # tasks to score
                      proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
                      seed:int=0, # seed of the image draw and of the networks
                      show:bool=True, # show a progress bar
-                    )->pd.DataFrame:
+                     with_probs:bool=False, # also return `(n_tasks, 2, n_holdout, n_classes)` held-out probabilities and the held-out indices
+                    )->pd.DataFrame: # the scores, or `(scores, probs, holdout_idx)` `with_probs`
     "Agreement scores of `tasks` on one seeded draw of `proto.n_train` training and `proto.n_holdout` held-out images"
     proto = proto or get_protocol(data.name)
     tr,ho = sample_split(data, proto.n_train, proto.n_holdout, seed)
     it = progress_bar(tasks, leave=False) if show else tasks
-    return pd.DataFrame([agreement_score(t, data, tr, ho, proto, seed=seed) for t in it])
+    res = [agreement_score(t, data, tr, ho, proto, seed=seed, with_probs=True) for t in it]
+    df = pd.DataFrame([r for r,_ in res])
+    return (df, torch.stack([p for _,p in res]) if res else None, ho) if with_probs else df
 
 def family_summary(df:pd.DataFrame)->pd.DataFrame:
     "Median agreement score per family over unflagged tasks, with counts"

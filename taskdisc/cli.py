@@ -8,13 +8,14 @@ import sys, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')  # raised while fastai imports; noise on a command line
 from fastcore.all import *
 from fastcore.script import call_parse, anno_parser
-from .dissimilarity import mean_pairwise_similarity, class_balance
 from .runs.core import run_as
 from .runs.discover import run_discover
 from .runs.split import run_split
+from .runs.map import run_map
+from .runs.robust import run_robust, shortcut_drop
 
 # %% auto #0
-__all__ = ['commands', 'user_errors', 'as_main', 'report_discovery', 'discover_main', 'split_main', 'main']
+__all__ = ['commands', 'user_errors', 'as_main', 'discover_main', 'split_main', 'map_main', 'robust_main', 'main']
 
 # %% ../nbs/20_cli.ipynb #125159a1
 def _report(summ, out, seconds):
@@ -24,7 +25,7 @@ def _report(summ, out, seconds):
     print(f"{seconds:.0f}s; results in {out}/")
 
 @call_parse
-def as_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', or a folder/.tgz in fastai's CIFAR layout
+def as_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', a fastai archive name, or an image folder, archive or CSV
             n_tasks:int=8, # score this many human-labelled and this many random-labelled tasks
             arch:str=None, # architecture: cnn, resnet18, mlp or vit (default: the data set's protocol)
             n_train:int=None, # training images per task (default: the protocol's)
@@ -36,26 +37,18 @@ def as_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', or a folder/
             seed:int=0, # seed of the tasks, the image draw and the networks
             out:str=None, # output folder (default: a new taskdisc-as-<time> folder here)
             threads:int=None, # torch CPU threads (default: torch's choice)
+            size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
            ):
-    "Agreement scores of human-labelled and random-labelled tasks: a table of medians, as.csv and as_hist.png"
+    "Agreement scores of human-labelled and random-labelled tasks: a table of medians, as.csv, as_hist.png, probs.npz and topk.csv"
     t0 = time.time()
-    _,summ,out = run_as(dataset, n_tasks, out, seed, threads, arch=arch, n_train=n_train, n_holdout=n_holdout,
+    _,summ,out = run_as(dataset, n_tasks, out, seed, threads, size=size, arch=arch, n_train=n_train, n_holdout=n_holdout,
                         max_epochs=max_epochs, lr=lr, bs=bs, n_pairs=n_pairs)
     _report(summ, out, time.time()-t0)
 
 # %% ../nbs/20_cli.ipynb #b80707a8
-def report_discovery(res)->str:
-    "Text summary of a `run_discover` result: medians per family, balance and similarity of the discovered tasks"
-    lines = [res.summary.to_string(float_format=lambda v: f"{v:.3f}")]
-    bal = class_balance(res.labels)
-    lines.append(f"discovered tasks: {len(res.tasks)}; class-1 rate {float(bal.min()):.2f}..{float(bal.max()):.2f}; "
-                 f"mean pairwise label similarity {mean_pairwise_similarity(res.labels):.3f}" if len(res.tasks) > 1 else "")
-    lines.append(f"discovery {res.seconds['discovery']:.0f}s, scoring {res.seconds['scoring']:.0f}s; results in {res.out}/")
-    return '\n'.join(lines)
-
 @call_parse
-def discover_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', or a folder/.tgz in fastai's CIFAR layout
-                  n_steps:int=None, # meta-steps (default: the data set's, `taskdisc.discovery.discovery_config`)
+def discover_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', a fastai archive name, or an image folder, archive or CSV
+                  n_steps:int=None, # meta-steps (default: the data set's, `taskdisc.objective.discovery_config`)
                   n_heads:int=None, # K, tasks discovered at once (at most h_dim)
                   h_dim:int=None, # d, dimension of the task network's embedding
                   T:int=None, # inner SGD steps of the unrolled training
@@ -68,16 +61,16 @@ def discover_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', or a f
                   seed:int=0, # seed of everything
                   out:str=None, # run folder (default: a new taskdisc-discover-<time> here); an existing run there is resumed
                   threads:int=None, # torch CPU threads
+                  size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
                  ):
     "Discover tasks the network generalizes on, and score them next to random and human-labelled tasks"
     config = {k:v for k,v in dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam).items() if v is not None}
-    res = run_discover(dataset, out, n_random, n_human, seed, ckpt_every, as_every, threads=threads, **config)
-    print(report_discovery(res))
+    print(run_discover(dataset, out, n_random, n_human, seed, ckpt_every, as_every, threads=threads, size=size, **config).report())
 
 # %% ../nbs/20_cli.ipynb #2f5b8abf
 @call_parse
 def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV (`idx` column, one column per task)
-               dataset:str='digits', # the data set the tasks label: 'digits', 'cifar10', or a folder/.tgz
+               dataset:str='digits', # the data set the tasks label: 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV
                n_disc:int=3, # discovered tasks to split by (highest agreement score first)
                n_targets:int=3, # human-labelled binary target tasks
                kway:bool_arg=True, # also the data set's own K-way task as a target
@@ -87,15 +80,66 @@ def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV 
                seed:int=0, # seed of targets, subsets, random splits and networks
                out:str=None, # output folder (default: a new taskdisc-split-<time> folder here)
                threads:int=None, # torch CPU threads
+               size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
               ):
     "Adversarial splits from discovered tasks vs random splits: a table, splits.csv, index files and split.png"
     t0 = time.time()
-    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, out, seed, threads, max_epochs=max_epochs)
+    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, out, seed, threads, size=size, max_epochs=max_epochs)
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{time.time()-t0:.0f}s; results in {out}/")
 
+# %% ../nbs/20_cli.ipynb #e0c6994f
+@call_parse
+def map_main(run:str=None, # a `taskdisc discover` output folder (or a tasks CSV) whose tasks are mapped; omit for human and random tasks only
+             dataset:str='digits', # the data set the tasks label: 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV
+             n_human:int=8, # human-labelled tasks mapped
+             n_random:int=8, # random-labelled tasks mapped
+             n_disc:int=8, # discovered tasks of the run mapped (highest agreement score first)
+             n_points:int=10, # points recorded per trajectory (log-spaced training iterations)
+             n_train:int=None, # training images per task (default: the protocol's)
+             n_holdout:int=None, # held-out images: the probe set of the map
+             max_epochs:int=None, # stop fitting after this many epochs
+             seed:int=0, # seed of the tasks, the image draw and the networks
+             out:str=None, # output folder (default: a new taskdisc-map-<time> folder here)
+             threads:int=None, # torch CPU threads
+             size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
+            ):
+    "A map of the space of tasks: trajectories of the networks of discovered, human and random tasks, embedded with InPCA"
+    res = run_map(run, dataset, n_human, n_random, n_disc, n_points, out, seed, threads, size=size,
+                  n_train=n_train, n_holdout=n_holdout, max_epochs=max_epochs)
+    print(f"top-3 share {res.emb.shares[:3].sum():.3f}; first 10 shares: {' '.join(f'{s:.3f}' for s in res.emb.shares[:10])}")
+    print(res.distances.to_string(float_format=lambda v: f"{v:.3f}"))
+    print(f"{res.seconds:.0f}s; results in {res.out}/")
+
+# %% ../nbs/20_cli.ipynb #192f7d9e
+@call_parse
+def robust_main(run:str=None, # a `taskdisc discover` output folder or tasks CSV: its discovered tasks of highest agreement score are the spurious tasks
+                dataset:str=None, # 'colored-digits' for the known-answer control, or the data set the run's tasks label (default: the run's)
+                methods:str='erm,irm,vrex,groupdro,fish,oracle', # comma-separated training methods
+                n_targets:int=3, # human-labelled binary target tasks
+                n_spurious:int=3, # discovered tasks used as spurious tasks
+                seeds:int=5, # training seeds per method, target and spurious task
+                p:str='0.8,0.9,0.1', # P(spurious task = observed label) per environment; the last is the test environment
+                eta:float=0.25, # label noise
+                steps:int=1000, # full-batch training steps
+                arch:str='mlp', # network: mlp or cnn
+                random_split:bool_arg=True, # also ERM on a random split of the same images ('erm-random'): the shortcut's cost
+                seed:int=0, # seed of targets and environments, and the first training seed
+                out:str=None, # output folder (default: a new taskdisc-robust-<time> folder here)
+                threads:int=None, # torch CPU threads
+               ):
+    "ERM, IRMv1, V-REx, Group DRO and Fish against discovered tasks (or Colored digits): a table, robust.csv, robust.png"
+    t0 = time.time()
+    try: ps = tuple(float(x) for x in p.split(','))
+    except ValueError: raise ValueError(f"--p takes comma-separated probabilities such as 0.8,0.9,0.1, got {p!r}") from None
+    table,summ,out = run_robust(run, dataset, methods.split(','), n_targets, n_spurious, seeds, ps, eta, random_split=random_split,
+                                out=out, seed=seed, threads=threads, steps=steps, **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})))
+    print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
+    if random_split: print(shortcut_drop(table).loc[[('mean','')]].to_string(float_format=lambda v: f"{v:.3f}"))
+    print(f"{time.time()-t0:.0f}s; results in {out}/")
+
 # %% ../nbs/20_cli.ipynb #ed81308d
-commands = {'discover': discover_main, 'as': as_main, 'split': split_main}
+commands = {'discover': discover_main, 'as': as_main, 'split': split_main, 'map': map_main, 'robust': robust_main}
 user_errors = (ValueError, FileNotFoundError, RuntimeError, KeyError)
 
 def main():

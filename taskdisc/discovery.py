@@ -14,7 +14,7 @@ from fastai.callback.core import Callback, CancelValidException
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import get_random_states, set_random_states
 from .data import ImageData
-from .tasknet import TaskNet
+from .tasknet import TaskNet, head_tasks
 from .objective import DiscoveryConfig, discovery_config, presets, discovery_dls, DiscoveryModel, DiscoveryLoss
 
 # %% auto #0
@@ -129,6 +129,11 @@ class DiscoveryLearner(Learner):
     def meta_step(self)->int:
         "Meta-steps done"
         return len(self.discovery_log)
+
+    @delegates(head_tasks)
+    def head_tasks(self, data:ImageData, **kwargs)->tuple:
+        "The discovered tasks now: `taskdisc.tasknet.head_tasks` of the learner's task network on `data`"
+        return head_tasks(self.model.tasknet, data, **kwargs)
 
     def fit_steps(self, n_steps:int=None):
         "Run meta-steps until `n_steps` (default `cfg.n_steps`) are done, counting those of a resumed checkpoint"

@@ -146,9 +146,10 @@ def pair_learner(data:ImageData, # the images
                  seed:int=0, # the networks' seeds are `2*seed, 2*seed+1`; also seeds the batch order
                  n_out:int=2, # classes of the task
                  cbs:list=None, # more callbacks
+                 device=None, # where the pair trains; default fastai's `default_device()`
                 )->Learner:
     "A `Learner` that trains a `NetPair` on `labels` of the `train_idx` images"
-    dls = image_dls(data, labels, train_idx, holdout_idx, bs=proto.bs, augment=proto.augment, seed=seed, n_orders=1 if proto.same_order else 2)
+    dls = image_dls(data, labels, train_idx, holdout_idx, bs=proto.bs, augment=proto.augment, seed=seed, n_orders=1 if proto.same_order else 2, device=device)
     model = NetPair(proto.arch, data.shape, n_out, seeds=(2*seed, 2*seed+1), **proto.arch_kwargs)
     cbs = [FitUntil(proto.fit_acc)] + ([BF16Autocast()] if proto.bf16 else []) + L(cbs)
     learn = Learner(dls, model, loss_func=pair_loss, opt_func=torch_adam, lr=proto.lr, wd=proto.wd, cbs=cbs)
@@ -157,10 +158,11 @@ def pair_learner(data:ImageData, # the images
 
 def fit_pair(data:ImageData, labels:Tensor, train_idx:Tensor, holdout_idx:Tensor, proto:Protocol, seed:int=0, n_out:int=2, cbs:list=None,
              show:bool=False, # progress bar and per-epoch table
+             device=None, # where the pair trains; default fastai's `default_device()`
             )->Learner:
     "Fit a pair of networks on `labels` until both fit or `proto.max_epochs` (arguments as `pair_learner`'s); returns the `Learner`"
     set_seed(seed)
-    learn = pair_learner(data, labels, train_idx, holdout_idx, proto, seed, n_out, cbs)
+    learn = pair_learner(data, labels, train_idx, holdout_idx, proto, seed, n_out, cbs, device)
     if show: learn.fit(proto.max_epochs)
     else:
         with learn.no_bar(), learn.no_logging(): learn.fit(proto.max_epochs)
@@ -180,7 +182,8 @@ def pair_preds(learn:Learner, # a `Learner` of a `NetPair`
 def evaluate_pair(learn:Learner, # a fitted `Learner` of a `NetPair`
                   y:Tensor, # labels of the held-out images, in the order of `learn.dls.valid`
                  )->dict:
-    "Held-out predictions `preds` `(2, n)`, each network's accuracy and majority-class share, their agreement, training accuracies and epochs"
-    p = pair_preds(learn)
-    return dict(preds=p, agreement=agreement(p[0], p[1]), test_accs=[(q == y).float().mean().item() for q in p],
+    "Held-out class probabilities `probs` `(2, n, n_out)` and predictions `preds` `(2, n)`, each network's accuracy and majority-class share, their agreement, training accuracies and epochs"
+    pr = pair_preds(learn, probs=True)
+    p = pr.argmax(-1)
+    return dict(probs=pr, preds=p, agreement=agreement(p[0], p[1]), test_accs=[(q == y).float().mean().item() for q in p],
                 majority=max(float(q.bincount().max())/len(q) for q in p), train_accs=learn.train_accs[-1], epochs=len(learn.train_accs))

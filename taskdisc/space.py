@@ -21,8 +21,7 @@ from .pair import Protocol, get_protocol, fit_pair
 
 # %% auto #0
 __all__ = ['rng_untouched', 'probe_probs', 'log_steps', 'ProbeRecorder', 'bhattacharyya_d2', 'InPCA', 'inpca', 'Trajectories',
-           'record_trajectories', 'map_frame', 'plot_map', 'family_distances', 'trajectory_lengths', 'topk_table',
-           'save_probs']
+           'record_trajectories', 'map_frame', 'plot_map', 'family_distances', 'trajectory_lengths']
 
 # %% ../nbs/11_space.ipynb #0b1d44bc
 @contextmanager
@@ -255,46 +254,3 @@ def trajectory_lengths(traj:Trajectories)->pd.DataFrame:
         i = g.sort_values('step').index.values
         rows.append(dict(family=fam, path_length=d[i[:-1], i[1:]].sum(), start_to_end=d[i[0], i[-1]], points=len(i), steps=g.step.max()))
     return pd.DataFrame(rows).groupby('family', sort=False).mean()
-
-# %% ../nbs/11_space.ipynb #0a006897
-def _write(run, name:str, write:callable)->Path:
-    "`run.write(name, write)` for a `RunFolder`; into a folder `run`, the same atomic write: `write(tmp)`, then a rename"
-    if hasattr(run, 'write'): return run.write(name, write)
-    dest = Path(run)/name
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_name(f".{dest.name}.tmp")
-    try: write(tmp); os.replace(tmp, dest)
-    finally: tmp.unlink(missing_ok=True)
-    return dest
-
-def _task_probs(names, probs, idx)->tuple:
-    probs,idx = np.asarray(probs, dtype=np.float32),np.asarray(idx)
-    if probs.ndim != 4 or probs.shape[1] != 2: raise ValueError(f"probs must have shape (n_tasks, 2, images, classes), got {probs.shape}")
-    if len(names) != len(probs): raise ValueError(f"{len(names)} task names for {len(probs)} tasks of probabilities; give one name per task")
-    if idx.shape != probs.shape[2:3]: raise ValueError(f"{len(idx)} image indices for {probs.shape[2]} images; give the held-out images' source indices")
-    if not np.isfinite(probs).all(): raise ValueError("probs hold NaN or infinite values; fix what produced them")
-    return [str(n) for n in names],probs,idx
-
-def topk_table(names:list, probs, idx, # names, `(n_tasks, 2, N, C)` probabilities, source indices: as `save_probs`'s
-               k:int=10, # images per class and task
-              )->pd.DataFrame:
-    "Per task and class, the `k` held-out images the two networks put most confidently in that class (mean of their probabilities)"
-    names,probs,idx = _task_probs(names, probs, idx)
-    v,i = torch.from_numpy(probs).mean(1).transpose(1,2).sort(dim=-1, descending=True, stable=True)  # `(n_tasks, C, N)`, each row by probability
-    v,i = v[...,:k].numpy(),i[...,:k].numpy()
-    t,c,r = np.indices(v.shape).reshape(3, -1)
-    return pd.DataFrame({'task': np.array(names, dtype=object)[t], 'class': c, 'rank': r+1, 'idx': idx[i.ravel()], 'prob': v.ravel()})
-
-
-def save_probs(run, # a `RunFolder`, or the path of a folder
-               names:list, # task names, one per row of `probs`
-               probs, # `(n_tasks, 2, N, C)` class probabilities of the two networks of each task on the held-out images
-               idx, # `(N,)` source indices of the held-out images (`data.src_idx[holdout_idx]`)
-               k:int=10, # images per class and task in `topk.csv`; 0: no `topk.csv`
-              )->list: # the files written
-    "Write `probs.npz` (arrays `tasks`, `probs` `(n_tasks, 2, N, C)` float32, `idx` `(N,)`) and `topk.csv` (`topk_table`)"
-    names,probs,idx = _task_probs(names, probs, idx)
-    def write(p):
-        with open(p, 'wb') as f: np.savez_compressed(f, tasks=np.array(names, dtype=str), probs=probs, idx=idx)
-    df = topk_table(names, probs, idx, k) if k else None
-    return [_write(run, 'probs.npz', write)] + ([_write(run, 'topk.csv', lambda p: df.to_csv(p, index=False))] if k else [])

@@ -8,7 +8,7 @@ import json, os, time
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-import pandas as pd, torch
+import numpy as np, pandas as pd, torch
 from torch import Tensor
 import matplotlib.pyplot as plt
 from fastcore.all import *
@@ -19,7 +19,7 @@ from ..agreement import agreement_scores, family_summary
 from ..viz import plot_agreement, plot_tasks
 
 # %% auto #0
-__all__ = ['RunFolder', 'tasks_from_run', 'score_with_baselines', 'run_as']
+__all__ = ['RunFolder', 'tasks_from_run', 'topk_table', 'score_with_baselines', 'run_as']
 
 # %% ../../nbs/19_runs.core.ipynb #e81b0ce4
 class RunFolder:
@@ -78,29 +78,69 @@ def tasks_from_run(run:str|Path, # a `taskdisc discover` run folder, or a task C
         tasks = sorted(tasks, key=lambda t: rank.get(t.name, len(rank)))
     return list(tasks)[:n]
 
+# %% ../../nbs/19_runs.core.ipynb #0a006897
+def _task_probs(names, probs, idx)->tuple:
+    probs,idx = np.asarray(probs, dtype=np.float32),np.asarray(idx)
+    if probs.ndim != 4 or probs.shape[1] != 2: raise ValueError(f"probs must have shape (n_tasks, 2, images, classes), got {probs.shape}")
+    if len(names) != len(probs): raise ValueError(f"{len(names)} task names for {len(probs)} tasks of probabilities; give one name per task")
+    if idx.shape != probs.shape[2:3]: raise ValueError(f"{len(idx)} image indices for {probs.shape[2]} images; give the held-out images' source indices")
+    if not np.isfinite(probs).all(): raise ValueError("probs hold NaN or infinite values; fix what produced them")
+    return [str(n) for n in names],probs,idx
+
+def topk_table(names:list, probs, idx, # names, `(n_tasks, 2, N, C)` probabilities, source indices: as `save_probs`'s
+               k:int=10, # images per class and task
+              )->pd.DataFrame:
+    "Per task and class, the `k` held-out images the two networks put most confidently in that class (mean of their probabilities)"
+    names,probs,idx = _task_probs(names, probs, idx)
+    v,i = torch.from_numpy(probs).mean(1).transpose(1,2).sort(dim=-1, descending=True, stable=True)  # `(n_tasks, C, N)`, each row by probability
+    v,i = v[...,:k].numpy(),i[...,:k].numpy()
+    t,c,r = np.indices(v.shape).reshape(3, -1)
+    return pd.DataFrame({'task': np.array(names, dtype=object)[t], 'class': c, 'rank': r+1, 'idx': idx[i.ravel()], 'prob': v.ravel()})
+
+@patch
+def save_probs(self:RunFolder,
+               names:list, # task names, one per row of `probs`
+               probs, # `(n_tasks, 2, N, C)` class probabilities of the two networks of each task on the held-out images
+               idx, # `(N,)` source indices of the held-out images (`data.src_idx[holdout_idx]`)
+               k:int=10, # images per class and task in `topk.csv`; 0: no `topk.csv`
+              )->list: # the files written
+    "Write `probs.npz` (arrays `tasks`, `probs` `(n_tasks, 2, N, C)` float32, `idx` `(N,)`) and `topk.csv` (`topk_table`)"
+    names,probs,idx = _task_probs(names, probs, idx)
+    def write(p):
+        with open(p, 'wb') as f: np.savez_compressed(f, tasks=np.array(names, dtype=str), probs=probs, idx=idx)
+    df = topk_table(names, probs, idx, k) if k else None
+    return [self.write('probs.npz', write)] + ([self.write('topk.csv', lambda p: df.to_csv(p, index=False))] if k else [])
+
 # %% ../../nbs/19_runs.core.ipynb #dd302eb8
 def score_with_baselines(tasks:list, # tasks to score (may be empty)
                          data:ImageData, proto, # the images, and the `Protocol` of the scores
                          n_human:int=8, n_random:int=8, # human-labelled and random-labelled tasks scored with them
-                         seed:int=0, show:bool=True)->pd.DataFrame:
+                         seed:int=0, show:bool=True,
+                         run:RunFolder=None, # with a run folder: write `as.csv`, `as_hist.png`, `probs.npz` and `topk.csv` into it
+                         title:str='', # title of the histogram
+                        )->pd.DataFrame:
     "Agreement scores of `tasks`, then of `n_human` human-labelled and `n_random` random-labelled tasks"
-    return agreement_scores(list(tasks) + list(baseline_tasks(data, n_human, n_random, seed)), data, proto, seed=seed, show=show)
+    df,probs,ho = agreement_scores(list(tasks) + list(baseline_tasks(data, n_human, n_random, seed)), data, proto, seed=seed, show=show, with_probs=True)
+    if run is not None:
+        run.save_scores(df, title)
+        run.save_probs(df.task.tolist(), probs, data.src_idx[ho])
+    return df
 
 # %% ../../nbs/19_runs.core.ipynb #74e026be
-def run_as(dataset:str='digits', # 'digits', 'cifar10', or a folder/.tgz in fastai's CIFAR layout
+def run_as(dataset:str='digits', # 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV (`taskdisc.data.get_data`)
            n_tasks:int=8, # score this many human-labelled and this many random-labelled tasks
            out:str=None, # run folder; default a new `taskdisc-as-<time>`
            seed:int=0, # seed of the tasks, the image draw and the networks
            threads:int=None, # torch CPU threads during the run (default: torch's choice)
            show:bool=True, # progress bar
+           size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
            **protocol, # `Protocol` settings over the data set's
           )->tuple: # `(scores, summary, out_dir)`
     "Agreement scores of `n_tasks` human-labelled and `n_tasks` random-labelled tasks, written into a run folder"
     if n_tasks < 1: raise ValueError(f"n_tasks must be at least 1, got {n_tasks}")
-    data = get_data(dataset)
+    data = get_data(dataset, size=size)
     proto = get_protocol(data.name, **protocol)
     with RunFolder(out, 'as', threads) as run:
-        df = score_with_baselines([], data, proto, n_tasks, n_tasks, seed, show)
-        run.save_scores(df, f"{data.name}, {proto.arch}: agreement score per family")
-        run.save_json('config.json', dict(command='as', dataset=str(dataset), n_tasks=n_tasks, seed=seed, protocol=asdict(proto), seconds=run.seconds))
+        df = score_with_baselines([], data, proto, n_tasks, n_tasks, seed, show, run, f"{data.name}, {proto.arch}: agreement score per family")
+        run.save_json('config.json', dict(command='as', dataset=str(dataset), size=size, n_tasks=n_tasks, seed=seed, protocol=asdict(proto), seconds=run.seconds))
     return df,family_summary(df),run.path

@@ -11,8 +11,8 @@ import pandas as pd, torch
 from torch import Tensor
 from fastcore.all import *
 from ..data import get_data
-from ..tasknet import head_tasks
 from ..agreement import get_protocol, family_summary, ASEval
+from ..dissimilarity import mean_pairwise_similarity, class_balance
 from ..discovery import DiscoveryLearner, discovery_config, discovery_learner
 from .core import RunFolder, score_with_baselines
 
@@ -31,7 +31,17 @@ class DiscoveryResult:
     out:Path # the run directory
     seconds:dict # time spent discovering and scoring
 
-def run_discover(dataset:str='digits', # 'digits', 'cifar10', or a folder/.tgz in fastai's CIFAR layout
+    def report(self)->str:
+        "Text summary: medians per family, balance and similarity of the discovered tasks, times"
+        lines = [self.summary.to_string(float_format=lambda v: f"{v:.3f}")]
+        if len(self.tasks) > 1:
+            bal = class_balance(self.labels)
+            lines.append(f"discovered tasks: {len(self.tasks)}; class-1 rate {float(bal.min()):.2f}..{float(bal.max()):.2f}; "
+                         f"mean pairwise label similarity {mean_pairwise_similarity(self.labels):.3f}")
+        lines.append(f"discovery {self.seconds['discovery']:.0f}s, scoring {self.seconds['scoring']:.0f}s; results in {self.out}/")
+        return '\n'.join(lines)
+
+def run_discover(dataset:str='digits', # 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV (`taskdisc.data.get_data`)
                  out:str=None, # run directory; default a new `taskdisc-discover-<time>`; an existing run there is resumed
                  n_random:int=8, # random-labelled tasks scored next to the discovered ones
                  n_human:int=8, # human-labelled tasks scored next to the discovered ones
@@ -41,27 +51,27 @@ def run_discover(dataset:str='digits', # 'digits', 'cifar10', or a folder/.tgz i
                  protocol_overrides:dict=None, # `Protocol` settings over the data set's, for the agreement scores, e.g. `dict(max_epochs=20)`
                  threads:int=None, # torch CPU threads during the run (default: torch's choice)
                  show:bool=True, # progress bars and tables
+                 size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
                  **config, # `DiscoveryConfig` settings over the data set's preset (`discovery_config`), e.g. `n_steps=300, lam=2.`
                 )->DiscoveryResult:
     "Discover tasks on `dataset`, score them next to random and human-labelled tasks, and write the run directory `out`"
-    data = get_data(dataset)
+    data = get_data(dataset, size=size)
     cfg = discovery_config(data.name, dataset=str(dataset), seed=seed, **config).check(len(data))
     proto = get_protocol(data.name, **(protocol_overrides or {}))
     with RunFolder(out, 'discover', threads) as run:
-        args = dict(dataset=str(dataset), out=str(run.path), n_random=n_random, n_human=n_human, seed=seed, ckpt_every=ckpt_every,
-                    as_every=as_every, protocol_overrides=protocol_overrides, **{k: v for k,v in cfg.to_dict().items() if k not in ('dataset','seed')})
+        args = dict(dataset=str(dataset), out=str(run.path), n_random=n_random, n_human=n_human, seed=seed, ckpt_every=ckpt_every, as_every=as_every,
+                    protocol_overrides=protocol_overrides, size=size, **{k: v for k,v in cfg.to_dict().items() if k not in ('dataset','seed')})
         run.save_json('config.json', dict(command='discover', args=args, protocol=asdict(proto)))
-        heads = lambda learn: head_tasks(learn.model.tasknet, data, heads=range(min(3, cfg.n_heads)), prefix='head', warn=False)[0]
+        heads = lambda learn: learn.head_tasks(data, heads=range(min(3, cfg.n_heads)), prefix='head', warn=False)[0]
         learn = discovery_learner(data, cfg, run.path, ckpt_every, cbs=[ASEval(data, heads, as_every, proto, seed)] if as_every else None)
         if show: learn.fit_steps()
         else:
             with learn.no_bar(), learn.no_logging(): learn.fit_steps()
-        tn,t1 = learn.model.tasknet,time.time()
-        run.write('tasknet.pt', lambda p: torch.save(tn.state_dict(), p))
-        tasks,probs = head_tasks(tn, data)
+        t1 = time.time()
+        run.write('tasknet.pt', lambda p: torch.save(learn.model.tasknet.state_dict(), p))
+        tasks,probs = learn.head_tasks(data)
         run.save_tasks(tasks, data, probs, [t.name for t in tasks])
-        df = score_with_baselines(tasks, data, proto, n_human, n_random, seed, show)
-        run.save_scores(df, f"{data.name}: agreement score per family")
+        df = score_with_baselines(tasks, data, proto, n_human, n_random, seed, show, run, f"{data.name}: agreement score per family")
         run.save_fig('curves.png', learn.plot_log())
     secs = dict(discovery=t1-run.t0, scoring=time.time()-t1, total=run.seconds)
     return DiscoveryResult(learn, tasks, (probs > 0.5).long(), df, family_summary(df), run.path, secs)

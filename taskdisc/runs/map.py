@@ -13,7 +13,7 @@ from ..data import ImageData, get_data
 from ..tasks import baseline_tasks, save_tasks
 from ..pair import Protocol, get_protocol
 from ..space import (Trajectories, InPCA, record_trajectories, inpca, map_frame, plot_map, family_distances,
-                            trajectory_lengths, save_probs)
+                            trajectory_lengths)
 from .core import RunFolder, tasks_from_run
 
 # %% auto #0
@@ -77,7 +77,7 @@ class MapRun:
     seconds:float # time of the run
 
 def run_map(run:str=None, # a `taskdisc discover` run folder (or a tasks CSV) whose tasks are mapped; `None`: human and random tasks only
-            dataset:str='digits', # 'digits', 'cifar10', or a folder/.tgz in fastai's CIFAR layout: the images the tasks label
+            dataset:str='digits', # 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV: the images the tasks label
             n_human:int=8, # human-labelled tasks mapped
             n_random:int=8, # random-labelled tasks mapped
             n_disc:int=8, # discovered tasks of `run` mapped (highest agreement score first)
@@ -86,10 +86,11 @@ def run_map(run:str=None, # a `taskdisc discover` run folder (or a tasks CSV) wh
             seed:int=0, # seed of the tasks, the image draw and the networks
             threads:int=None, # torch CPU threads during the run (default: torch's choice)
             show:bool=True, # progress bar over tasks
+            size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
             **protocol, # `Protocol` settings over the data set's
            )->MapRun:
     "Record the trajectories of the networks of discovered, human-labelled and random-labelled tasks, map them with InPCA, write a run folder"
-    data = get_data(dataset)
+    data = get_data(dataset, size=size)
     proto = get_protocol(data.name, **protocol)
     disc = list(tasks_from_run(run, n_disc)) if run is not None else []
     if run is not None and not disc: raise ValueError(f"{run} holds no tasks to map (n_disc={n_disc}); pass a `taskdisc discover` folder or a tasks CSV")
@@ -111,7 +112,7 @@ def run_map(run:str=None, # a `taskdisc discover` run folder (or a tasks CSV) wh
             rf.save_fig('map.png', plot_map(traj, emb, f"{data.name}: trajectories of the networks of {len(tasks)} tasks"))
             rf.save_csv('shares.csv', shares); rf.save_csv('scores.csv', scores)
             rf.save_csv('distances.csv', dist.rename_axis('family').reset_index()); rf.save_csv('lengths.csv', lengths.reset_index())
-            save_probs(rf, traj.points.task.unique(), traj.end_probs(), data.src_idx[traj.holdout_idx])
+            rf.save_probs(traj.points.task.unique(), traj.end_probs(), data.src_idx[traj.holdout_idx])
             rf.write('map_tasks.csv', lambda p: save_tasks(tasks, data, p))
             rf.save_json('config.json', dict(command='map', run=None if run is None else str(run), dataset=str(dataset), n_human=n_human,
                                              n_random=n_random, n_disc=n_disc, n_points=n_points, seed=seed, protocol=asdict(proto),

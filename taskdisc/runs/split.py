@@ -30,10 +30,11 @@ def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`id
               seed:int=0, # seed of targets, subsets, random splits and networks
               threads:int=None, # torch CPU threads during the run
               show:bool=True, # progress bar
+              size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
               **protocol, # `Protocol` settings over the data set's
              )->tuple: # `(results, summary, out_dir)`
     "Adversarial vs random splits for human-labelled targets, written into a run folder"
-    data = get_data(dataset)
+    data = get_data(dataset, size=size)
     disc = tasks_from_run(tasks, n_disc)
     if n_images: data = data.subset(sample_split(data, n_images, 0, seed)[0])
     for t in disc: t(data)  # a table made for another data set fails here, with the reason
