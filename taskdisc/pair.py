@@ -17,6 +17,7 @@ from fastai.torch_core import set_seed
 import fastai.callback.progress  # registers the progress bar callback and `Learner.no_bar`
 from .data import ImageData, image_dls, TensorDL
 from .models import get_model, archs
+from .precision import Precision, policies, check_policy
 
 # %% auto #0
 __all__ = ['protocols', 'seeded_pair', 'agreement', 'NetPair', 'pair_loss', 'FitUntil', 'BF16Autocast', 'from_preset', 'Protocol',
@@ -76,14 +77,9 @@ class FitUntil(Callback):
         if min(self.learn.train_accs[-1]) >= self.fit_acc: raise CancelFitException()
 
 # %% ../nbs/02a_pair.ipynb #2e67608b
-class BF16Autocast(Callback):
-    "Forward pass and loss of training batches under bfloat16 `torch.autocast`"
-    order,run_valid = 10,False
-    def before_batch(self):
-        self.ctx = torch.autocast(self.dls.device.type, dtype=torch.bfloat16); self.ctx.__enter__()
-    def after_pred(self): self.learn.pred = self.pred.float()
-    def after_loss(self): self.ctx.__exit__(None, None, None)
-    def after_cancel_batch(self): self.ctx.__exit__(None, None, None)
+class BF16Autocast(Precision):
+    "Forward pass and loss of training batches under bfloat16 `torch.autocast`: `Precision('bf16')`, under its old name"
+    def __init__(self): super().__init__('bf16')
 
 # %% ../nbs/02a_pair.ipynb #bdc8fef6
 def from_preset(cls:type, # a dataclass of settings
@@ -114,8 +110,13 @@ class Protocol:
     augment:bool=False # random shifts (and flips for RGB images) while training
     n_pairs:int=1 # pairs of networks averaged per task
     degenerate:float=0.95 # flag a pair when a network predicts this share of held-out images as one class
-    bf16:bool=False # train under bfloat16 autocast (`BF16Autocast`)
+    precision:str='fp32' # precision and layout policy: 'auto' or one of `taskdisc.precision.policies`
+    bf16:bool=False # old setting: True means `precision='bf16'`
     same_order:bool=True # both networks see the same batches in the same order (the reference's way); else each its own shuffle
+    @property
+    def policy(self)->str:
+        "The precision policy the pair trains under: `precision`, or 'bf16' from the old `bf16` setting"
+        return 'bf16' if self.bf16 and self.precision == 'fp32' else self.precision
 
 protocols = {
     'digits': {},
@@ -130,6 +131,7 @@ def get_protocol(name:str='digits', # data set name; names without a preset get 
         overrides.setdefault('arch_kwargs', {})  # sizes belong to the default arch
     proto = from_preset(Protocol, protocols, name, 'protocol', **overrides)
     if proto.arch not in archs: raise ValueError(f"unknown architecture {proto.arch!r}; use one of {list(archs)}")
+    if proto.precision not in ('auto', *policies): check_policy(proto.precision)  # an unknown name fails here, the device when training
     return proto
 
 # %% ../nbs/02a_pair.ipynb #c728d5df
@@ -151,7 +153,8 @@ def pair_learner(data:ImageData, # the images
     "A `Learner` that trains a `NetPair` on `labels` of the `train_idx` images"
     dls = image_dls(data, labels, train_idx, holdout_idx, bs=proto.bs, augment=proto.augment, seed=seed, n_orders=1 if proto.same_order else 2, device=device)
     model = NetPair(proto.arch, data.shape, n_out, seeds=(2*seed, 2*seed+1), **proto.arch_kwargs)
-    cbs = [FitUntil(proto.fit_acc)] + ([BF16Autocast()] if proto.bf16 else []) + L(cbs)
+    if proto.policy != 'auto': check_policy(proto.policy, dls.device or 'cpu')  # one clear line before any training
+    cbs = [FitUntil(proto.fit_acc)] + ([Precision(proto.policy)] if proto.policy != 'fp32' else []) + L(cbs)
     learn = Learner(dls, model, loss_func=pair_loss, opt_func=torch_adam, lr=proto.lr, wd=proto.wd, cbs=cbs)
     learn.recorder.valid_metrics = False
     return learn

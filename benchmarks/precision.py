@@ -1,0 +1,188 @@
+"""Precision and layout policies (`taskdisc.precision`), measured in one run.
+
+Prints:
+- the CPU (lscpu model name and its bf16/AMX flags), torch, threads;
+- the matmul peak in fp32 and bf16 (GFLOP/s, best of repeats, 2048x2048);
+- for three training paths -- the AS pair on the digits protocol and on the CIFAR-10 protocol (2,000 training
+  images, taskdisc's Learner path, as `agreement_score` runs it) and a plain SGD step of a 32x32 6-conv BN CNN
+  (32-64-128, batch 256) -- images/s per network, GFLOP/s (FLOPs of one fp32 step counted with
+  `torch.utils.flop_counter.FlopCounterMode`) and the share of the best-dtype matmul peak, under fp32 NCHW and
+  each option, and the `auto` choice (a fresh measurement in a temporary cache);
+- `torch.compile` (inductor) of the 6-conv CNN step, in a subprocess with a time limit: compile time, steps/s after
+  it, and after how many steps it pays;
+- a paired AS check: the same 8 human + 8 random digit tasks (seed 0) scored under fp32, under `precision='auto'`
+  (measured afresh in a temporary cache on the first pair, as a user's first run would) and under bf16: mean |dAS|,
+  max |dAS| and the medians per family.
+
+Run (other developers share the cores):
+    flock /tmp/taskdisc-cpu.lock env TASKDISC_CIFAR10=/work/shared/data/cifar10.tgz python benchmarks/precision.py
+Options: --threads 2 --repeats 3 --skip_cifar --skip_compile --skip_as
+"""
+import argparse, os, statistics, subprocess, sys, tempfile, time, warnings
+from dataclasses import replace
+warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
+import torch
+from torch import nn
+import torch.nn.functional as F
+from torch.utils.flop_counter import FlopCounterMode
+from fastcore.xtras import modified_env
+
+def timed(f):
+    t0 = time.perf_counter(); f(); return time.perf_counter() - t0
+
+def cpu_info():
+    out = subprocess.run(['lscpu'], capture_output=True, text=True).stdout
+    name = next((l.split(':', 1)[1].strip() for l in out.splitlines() if l.startswith('Model name')), '?')
+    flags = next((l.split(':', 1)[1].split() for l in out.splitlines() if l.startswith('Flags')), [])
+    return name, [f for f in flags if 'bf16' in f or 'amx' in f or f in ('avx512f', 'avx512_vnni')]
+
+def matmul_peak(dtype, n=2048, reps=10):
+    a,b = torch.randn(n, n, dtype=dtype),torch.randn(n, n, dtype=dtype)
+    for _ in range(2): a@b
+    return 2*n**3/min(timed(lambda: a@b) for _ in range(reps))/1e9
+
+def step_flops(step):
+    with FlopCounterMode(display=False) as fc: step()
+    return fc.get_total_flops()
+
+def cnn6():
+    from taskdisc.models import conv_bn
+    return nn.Sequential(conv_bn(3,32), conv_bn(32,32), nn.MaxPool2d(2), conv_bn(32,64), conv_bn(64,64), nn.MaxPool2d(2),
+                         conv_bn(64,128), conv_bn(128,128), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 10))
+
+def cnn_path(policy, bs=256, compile=False):
+    "A step function of the 6-conv CNN under `policy` (SGD, batch `bs`, 32x32), and images per step"
+    from taskdisc.precision import model_to_layout, to_layout, policy_autocast
+    torch.manual_seed(0)
+    m = model_to_layout(cnn6(), policy)
+    x,y = to_layout(torch.randn(bs, 3, 32, 32), policy),torch.randint(0, 10, (bs,))
+    opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
+    fwd = torch.compile(m) if compile else m
+    def step():
+        with policy_autocast(policy): loss = F.cross_entropy(fwd(x).float(), y)
+        loss.backward(); opt.step(); opt.zero_grad()
+    return step, bs, (m, (x,), (y,), F.cross_entropy)
+
+def pair_path(data, proto, policy, epochs):
+    "A function fitting the AS pair `epochs` epochs under `policy` (taskdisc's Learner path), and images per call per network"
+    from taskdisc.data import sample_split
+    from taskdisc.tasks import human_tasks
+    from taskdisc.pair import pair_learner, pair_loss
+    from fastai.torch_core import set_seed
+    tr,ho = sample_split(data, proto.n_train, proto.n_holdout, seed=0)
+    set_seed(0)
+    learn = pair_learner(data, human_tasks(data.classes)[0](data), tr, ho, replace(proto, precision=policy, fit_acc=2.0), seed=0)
+    def fit():
+        with learn.no_bar(), learn.no_logging(): learn.fit(epochs)
+    xb,yb = learn.dls.train.one_batch()
+    return fit, len(learn.dls.train)*learn.dls.train.bs*epochs, (learn.model, (xb,), (yb,), pair_loss)
+
+def measure(name, make, policies, peak, repeats, n_steps):
+    "Time `make(policy)` for every policy, interleaved; print images/s, GFLOP/s, share of peak, and the auto choice"
+    from taskdisc.precision import auto_policy, policy_cache
+    runs = {p: make(p) for p in policies}
+    f0,_,(model,xb,yb,loss_func) = runs['fp32']
+    flops = step_flops(lambda: loss_func(model(*xb), *yb).backward())  # one fp32 step of the whole model (both networks of a pair)
+    for f,_,_ in runs.values(): f()  # warm-up
+    ts = {p: [] for p in policies}
+    for _ in range(repeats):
+        for p,(f,_,_) in runs.items(): ts[p].append(timed(lambda: [f() for _ in range(n_steps)]))
+    print(f"\n{name}: {flops/1e9:.3f} GFLOP per step (fp32, forward+backward), {repeats} interleaved repeats, fastest counts")
+    t32 = min(ts['fp32'])
+    for p in policies:
+        t,(_,n_img,_) = min(ts[p]),runs[p]
+        steps = n_img*n_steps/xb[0].shape[-4]
+        gf = flops*steps/t/1e9
+        print(f"  {p:20s} {n_img*n_steps/t:9.0f} images/s  {gf:7.1f} GFLOP/s  {gf/peak:6.1%} of best peak  x{t32/t:.2f} vs fp32")
+    with tempfile.TemporaryDirectory() as d, modified_env(TASKDISC_CACHE=d):
+        choice = auto_policy(model, xb, yb, lambda p,*y: loss_func(p, *y))
+        import json; entry, = json.loads(policy_cache().read_text()).values()
+    print(f"  auto picks: {choice}  (its own measurement, speed-up vs fp32: {entry['speedup']})")
+    return choice
+
+COMPILE_SNIPPET = """
+import time, torch, sys
+sys.path.insert(0, 'benchmarks'); torch.set_num_threads({threads})
+from precision import cnn_path, timed
+for policy in {policies!r}:
+    eager,_,_ = cnn_path(policy); eager()
+    te = min(timed(eager) for _ in range(5))
+    comp,_,_ = cnn_path(policy, compile=True)
+    tc0 = timed(comp)  # compiles
+    tc = min(timed(comp) for _ in range(5))
+    pays = f"after {{tc0/(te-tc):.0f}} steps" if tc < te else "never (no faster)"
+    print(f"  {{policy:20s}} eager {{te*1e3:.0f}} ms/step; compiled: first step (compile) {{tc0:.1f}} s, then {{tc*1e3:.0f}} ms/step (x{{te/tc:.2f}}); pays {{pays}}", flush=True)
+"""
+
+def agreement_scores(tasks, data, proto, seed=0, show=False):
+    "As `taskdisc.agreement.agreement_scores` with one pair a task: the same split, seeds and pair (without its checks)"
+    import pandas as pd
+    from taskdisc.data import sample_split
+    from taskdisc.pair import fit_pair, evaluate_pair
+    tr,ho = sample_split(data, proto.n_train, proto.n_holdout, seed)
+    recs = []
+    for t in tasks:
+        y = t(data)
+        r = evaluate_pair(fit_pair(data, y, tr, ho, proto, seed, t.n_classes), y[ho])
+        recs.append(dict(family=t.family, task=t.name, agreement=r['agreement'], train_acc_min=min(r['train_accs'])))
+    return pd.DataFrame(recs)
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--threads', type=int, default=2); p.add_argument('--repeats', type=int, default=3)
+    p.add_argument('--skip_cifar', action='store_true'); p.add_argument('--skip_compile', action='store_true')
+    p.add_argument('--skip_as', action='store_true')
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    from taskdisc.precision import policies, bf16_supported
+    from taskdisc.data import get_data
+    from taskdisc.pair import get_protocol
+    t_start = time.time()
+    name,flags = cpu_info()
+    print(f"CPU: {name}; flags: {' '.join(flags)}; bf16 supported (oneDNN): {bf16_supported()}")
+    print(f"torch {torch.__version__}, {a.threads} threads")
+    pk32,pk16 = matmul_peak(torch.float32),matmul_peak(torch.bfloat16)
+    peak = max(pk32, pk16)
+    print(f"matmul peak (2048x2048): fp32 {pk32:.0f} GFLOP/s, bf16 {pk16:.0f} GFLOP/s (x{pk16/pk32:.2f}); shares below are of {peak:.0f}")
+    pols = [q for q in policies if 'bf16' not in q or bf16_supported()]
+
+    digits = get_data('digits')
+    choice = measure("AS pair, digits protocol (Learner path, 5 epochs a measurement)",
+                     lambda q: pair_path(digits, get_protocol('digits'), q, 5), pols, peak, a.repeats, 1)
+    if not a.skip_cifar:
+        cifar = get_data('cifar10')
+        measure("AS pair, CIFAR-10 protocol, 2,000 images (Learner path, 2 epochs a measurement)",
+                lambda q: pair_path(cifar, get_protocol('cifar10'), q, 2), pols, peak, a.repeats, 1)
+    measure("6-conv BN CNN 32-64-128, 32x32, SGD, batch 256 (3 steps a measurement)", cnn_path, pols, peak, a.repeats, 3)
+
+    if not a.skip_compile:
+        print("\ntorch.compile (inductor) of the 6-conv CNN step, in a subprocess limited to 150 s:")
+        t0 = time.time()
+        try:
+            r = subprocess.run([sys.executable, '-c', COMPILE_SNIPPET.format(threads=a.threads, policies=['fp32', pols[-1]])],
+                               capture_output=True, text=True, timeout=150)
+            print(r.stdout.rstrip() or r.stderr.strip().splitlines()[-1])
+        except subprocess.TimeoutExpired as e:
+            print((e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or '')).rstrip())
+            print(f"  did not finish within 150 s: compile does not pay here")
+        print(f"  ({time.time()-t0:.0f} s)")
+
+    if not a.skip_as:
+        from taskdisc.tasks import baseline_tasks
+        from taskdisc.precision import choose_policy, policy_cache
+        import json
+        proto = get_protocol('digits')
+        tasks = baseline_tasks(digits, 8, 8, seed=0)
+        t0 = time.time(); ref = agreement_scores(tasks, digits, proto, seed=0, show=False); t_ref = time.time()-t0
+        print(f"\npaired AS check: {len(tasks)} digit tasks (8 human + 8 random, seed 0), digits protocol; fp32 {t_ref:.0f} s")
+        print(f"  fp32: median human {ref[ref.family=='human'].agreement.median():.3f}, random {ref[ref.family=='random'].agreement.median():.3f}")
+        for q in ['auto'] + (['bf16'] if 'bf16' in pols else []):
+            with tempfile.TemporaryDirectory() as d, modified_env(TASKDISC_CACHE=d):  # 'auto' measures afresh on the first pair, then reads its cache
+                t0 = time.time(); df = agreement_scores(tasks, digits, replace(proto, precision=q), seed=0, show=False); t = time.time()-t0
+                chosen = f" = {choose_policy(next(iter(json.loads(policy_cache().read_text()).values()))['ms'])}" if q == 'auto' else ''
+            d = (df.agreement - ref.agreement).abs()
+            print(f"  {q}{chosen}: {t:.0f} s (x{t_ref/t:.2f}); median human {df[df.family=='human'].agreement.median():.3f}, "
+                  f"random {df[df.family=='random'].agreement.median():.3f}; mean |dAS| {d.mean():.4f} (target <= 0.01), max {d.max():.4f}")
+    print(f"\ntotal {time.time()-t_start:.0f} s")
+
+if __name__ == '__main__': main()
