@@ -14,6 +14,7 @@ from .tasks import Task, check_labels
 from fastai.callback.core import Callback
 from fastai.torch_core import get_random_states, set_random_states
 from .pair import Protocol, get_protocol, fit_pair, evaluate_pair
+from .distributed import get_device, world_size, is_main, check_world, shard, gather, independent
 
 # %% auto #0
 __all__ = ['agreement_score', 'agreement_scores', 'family_summary', 'ASEval']
@@ -26,6 +27,7 @@ def agreement_score(task:Task, # the task to score
                     proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
                     seed:int=0, # seed of the first pair; pair `k` uses `seed+k`
                     with_probs:bool=False, # also return the first pair's held-out class probabilities `(2, n_holdout, n_classes)`
+                    device=None, # where the pairs train (`taskdisc.distributed.get_device`); default fastai's `default_device()`
                    )->dict:
     "Agreement score of `task` and everything needed to trust it, averaged over `proto.n_pairs` pairs"
     proto = proto or get_protocol(data.name)
@@ -33,7 +35,7 @@ def agreement_score(task:Task, # the task to score
     check_labels(labels[train_idx], len(train_idx), task.n_classes, f"{task.name} (training images)")
     t0,recs,probs = time.time(),[],None
     for k in range(proto.n_pairs):
-        r = evaluate_pair(fit_pair(data, labels, train_idx, holdout_idx, proto, seed+k, task.n_classes), labels[holdout_idx])
+        r = evaluate_pair(fit_pair(data, labels, train_idx, holdout_idx, proto, seed+k, task.n_classes, device=device), labels[holdout_idx])
         if probs is None: probs = r['probs']
         recs.append(dict(agreement=r['agreement'], train_acc_1=r['train_accs'][0], train_acc_2=r['train_accs'][1],
                          test_acc_1=r['test_accs'][0], test_acc_2=r['test_accs'][1], majority=r['majority'], epochs=r['epochs']))
@@ -46,18 +48,30 @@ def agreement_score(task:Task, # the task to score
     return (res,probs) if with_probs else res
 
 # %% ../nbs/03_agreement.ipynb #cab475c9
+def _score_or_error(*args, **kwargs):
+    "`agreement_score`; in a group of processes an error is returned instead, so every rank still reaches `gather`"
+    try: return agreement_score(*args, **kwargs)
+    except Exception as e:
+        if world_size() == 1: raise
+        return e
+
 def agreement_scores(tasks:list, # tasks to score
                      data:ImageData, # the images
                      proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
                      seed:int=0, # seed of the image draw and of the networks
                      show:bool=True, # show a progress bar
                      with_probs:bool=False, # also return `(n_tasks, 2, n_holdout, n_classes)` held-out probabilities and the held-out indices
+                     device=None, # where the pairs train (`taskdisc.distributed.get_device`); default fastai's `default_device()`
                     )->pd.DataFrame: # the scores, or `(scores, probs, holdout_idx)` `with_probs`
-    "Agreement scores of `tasks` on one seeded draw of `proto.n_train` training and `proto.n_holdout` held-out images"
-    proto = proto or get_protocol(data.name)
+    "Agreement scores of `tasks` on one seeded draw of `proto.n_train` training and `proto.n_holdout` held-out images; under `torchrun` each rank scores its share"
+    proto,tasks,device = proto or get_protocol(data.name),list(tasks),get_device(device)
+    check_world(len(tasks), 'tasks')
     tr,ho = sample_split(data, proto.n_train, proto.n_holdout, seed)
-    it = progress_bar(tasks, leave=False) if show else tasks
-    res = [agreement_score(t, data, tr, ho, proto, seed=seed, with_probs=True) for t in it]
+    mine = shard(tasks)
+    it = progress_bar(mine, leave=False) if show and is_main() else mine
+    with independent(): res = [_score_or_error(t, data, tr, ho, proto, seed=seed, with_probs=True, device=device) for t in it]
+    res = gather(res)
+    if errs := [r for r in res if isinstance(r, Exception)]: raise errs[0]  # on every rank, after the one collective
     df = pd.DataFrame([r for r,_ in res])
     return (df, torch.stack([p for _,p in res]) if res else None, ho) if with_probs else df
 

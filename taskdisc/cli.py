@@ -8,7 +8,8 @@ import sys, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')  # raised while fastai imports; noise on a command line
 from fastcore.all import *
 from fastcore.script import call_parse, anno_parser
-from .runs.core import run_as
+import torch.distributed as dist
+from .runs.core import run_as, init_from_env, is_main  # `taskdisc.distributed`'s, through runs.core: 5 sibling imports at most
 from .runs.discover import run_discover
 from .runs.split import run_split
 from .runs.map import run_map
@@ -38,12 +39,13 @@ def as_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', a fastai arc
             out:str=None, # output folder (default: a new taskdisc-as-<time> folder here)
             threads:int=None, # torch CPU threads (default: torch's choice)
             size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
+            device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
            ):
     "Agreement scores of human-labelled and random-labelled tasks: a table of medians, as.csv, as_hist.png, probs.npz and topk.csv"
     t0 = time.time()
-    _,summ,out = run_as(dataset, n_tasks, out, seed, threads, size=size, arch=arch, n_train=n_train, n_holdout=n_holdout,
+    _,summ,out = run_as(dataset, n_tasks, out, seed, threads, size=size, device=device, arch=arch, n_train=n_train, n_holdout=n_holdout,
                         max_epochs=max_epochs, lr=lr, bs=bs, n_pairs=n_pairs)
-    _report(summ, out, time.time()-t0)
+    if is_main(): _report(summ, out, time.time()-t0)
 
 # %% ../nbs/20_cli.ipynb #b80707a8
 @call_parse
@@ -150,7 +152,11 @@ def main():
     cmd,f = sys.argv[1],commands[sys.argv[1]]
     args = anno_parser(f.__wrapped__, prog=f"taskdisc {cmd}").parse_args(sys.argv[2:]).__dict__
     args.pop('xtra', None); args.pop('pdb', None)
-    try: f(**args)
+    try: init_from_env(); f(**args)
     except user_errors as e:
         print(f"taskdisc {cmd}: error: {e}", file=sys.stderr)
         sys.exit(1)
+    else:
+        if dist.is_initialized(): dist.barrier()  # leave together: an early exit can cut a peer's last read
+    finally:
+        if dist.is_initialized(): dist.destroy_process_group()

@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 from fastcore.all import *
 from ..data import ImageData, get_data
 from ..tasks import baseline_tasks, save_tasks, load_tasks
-from ..pair import get_protocol
-from ..agreement import agreement_scores, family_summary
+from ..agreement import agreement_scores, family_summary, get_protocol  # `taskdisc.pair`'s, through agreement: 5 sibling imports at most
+from ..distributed import is_main, init_from_env, check_world, get_device
 from ..viz import plot_agreement, plot_tasks
 
 # %% auto #0
@@ -23,12 +23,13 @@ __all__ = ['RunFolder', 'tasks_from_run', 'topk_table', 'score_with_baselines', 
 
 # %% ../../nbs/19_runs.core.ipynb #e81b0ce4
 class RunFolder:
-    "The folder a run writes into (`out`, or a new `taskdisc-{kind}-{time}`); inside `with`, torch uses `threads` CPU threads"
-    def __init__(self, out:str|Path=None, kind:str='run', threads:int=None):
+    "The folder a run writes into (`out`, or a new `taskdisc-{kind}-{time}`); inside `with`, torch uses `threads` CPU threads; only the main process writes"
+    def __init__(self, out:str|Path=None, kind:str='run', threads:int=None,
+                 main:bool=None): # whether this process writes; default `taskdisc.distributed.is_main()`
         self.path = Path(out) if out else Path(f"taskdisc-{kind}-{datetime.now():%Y%m%d-%H%M%S}")
-        self.threads,self.t0 = threads,time.time()
+        self.threads,self.t0,self.main = threads,time.time(),is_main() if main is None else main
     def __enter__(self):
-        self.path.mkdir(parents=True, exist_ok=True)
+        if self.main: self.path.mkdir(parents=True, exist_ok=True)
         self.old_threads = torch.get_num_threads()
         if self.threads: torch.set_num_threads(self.threads)
         return self
@@ -38,8 +39,9 @@ class RunFolder:
     def seconds(self)->float: return time.time() - self.t0
 
     def write(self, name:str, write:callable)->Path:
-        "Call `write(tmp_path)`, then rename the file to `name` inside the folder: the file is whole or absent"
+        "Call `write(tmp_path)`, then rename the file to `name` inside the folder: the file is whole or absent; on other ranks than the main one, nothing"
         dest = self.path/name
+        if not self.main: return dest
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_name(f".{dest.name}.tmp")
         try: write(tmp); os.replace(tmp, dest)
@@ -118,9 +120,10 @@ def score_with_baselines(tasks:list, # tasks to score (may be empty)
                          seed:int=0, show:bool=True,
                          run:RunFolder=None, # with a run folder: write `as.csv`, `as_hist.png`, `probs.npz` and `topk.csv` into it
                          title:str='', # title of the histogram
+                         device=None, # where the pairs train (`taskdisc.distributed.get_device`)
                         )->pd.DataFrame:
-    "Agreement scores of `tasks`, then of `n_human` human-labelled and `n_random` random-labelled tasks"
-    df,probs,ho = agreement_scores(list(tasks) + list(baseline_tasks(data, n_human, n_random, seed)), data, proto, seed=seed, show=show, with_probs=True)
+    "Agreement scores of `tasks`, then of `n_human` human-labelled and `n_random` random-labelled tasks; under `torchrun` sharded across ranks, rank 0 writes"
+    df,probs,ho = agreement_scores(list(tasks) + list(baseline_tasks(data, n_human, n_random, seed)), data, proto, seed=seed, show=show, with_probs=True, device=device)
     if run is not None:
         run.save_scores(df, title)
         run.save_probs(df.task.tolist(), probs, data.src_idx[ho])
@@ -134,13 +137,15 @@ def run_as(dataset:str='digits', # 'digits', 'cifar10', a fastai archive name, o
            threads:int=None, # torch CPU threads during the run (default: torch's choice)
            show:bool=True, # progress bar
            size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
+           device=None, # where the pairs train: `cpu`, `cuda`, `cuda:N`, `mps` (default fastai's `default_device()`)
            **protocol, # `Protocol` settings over the data set's
           )->tuple: # `(scores, summary, out_dir)`
     "Agreement scores of `n_tasks` human-labelled and `n_tasks` random-labelled tasks, written into a run folder"
     if n_tasks < 1: raise ValueError(f"n_tasks must be at least 1, got {n_tasks}")
     data = get_data(dataset, size=size)
     proto = get_protocol(data.name, **protocol)
+    device = get_device(device); check_world(2*n_tasks, 'tasks')  # checked before the folder is made
     with RunFolder(out, 'as', threads) as run:
-        df = score_with_baselines([], data, proto, n_tasks, n_tasks, seed, show, run, f"{data.name}, {proto.arch}: agreement score per family")
-        run.save_json('config.json', dict(command='as', dataset=str(dataset), size=size, n_tasks=n_tasks, seed=seed, protocol=asdict(proto), seconds=run.seconds))
+        df = score_with_baselines([], data, proto, n_tasks, n_tasks, seed, show, run, f"{data.name}, {proto.arch}: agreement score per family", device)
+        run.save_json('config.json', dict(command='as', dataset=str(dataset), size=size, n_tasks=n_tasks, seed=seed, device=str(device), protocol=asdict(proto), seconds=run.seconds))
     return df,family_summary(df),run.path
