@@ -14,7 +14,7 @@ Prints:
   (measured afresh in a temporary cache on the first pair, as a user's first run would) and under bf16: mean |dAS|,
   max |dAS| and the medians per family.
 
-Run (other developers share the cores):
+Run (on a shared machine, one heavy job at a time):
     flock /tmp/taskdisc-cpu.lock env TASKDISC_CIFAR10=/work/shared/data/cifar10.tgz python benchmarks/precision.py
 Options: --threads 2 --repeats 3 --skip_cifar --skip_compile --skip_as
 """
