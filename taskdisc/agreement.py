@@ -13,7 +13,7 @@ from .data import ImageData, sample_split
 from .tasks import Task, check_labels
 from fastai.callback.core import Callback
 from fastai.torch_core import get_random_states, set_random_states
-from .pair import Protocol, get_protocol, fit_pair, evaluate_pair
+from .pair import Protocol, get_protocol, fit_pair, evaluate_pair, pair_record
 from .distributed import get_device, world_size, is_main, check_world, shard, gather, independent
 
 # %% auto #0
@@ -33,19 +33,11 @@ def agreement_score(task:Task, # the task to score
     proto = proto or get_protocol(data.name)
     labels = task(data)
     check_labels(labels[train_idx], len(train_idx), task.n_classes, f"{task.name} (training images)")
-    t0,recs,probs = time.time(),[],None
-    for k in range(proto.n_pairs):
-        r = evaluate_pair(fit_pair(data, labels, train_idx, holdout_idx, proto, seed+k, task.n_classes, device=device), labels[holdout_idx])
-        if probs is None: probs = r['probs']
-        recs.append(dict(agreement=r['agreement'], train_acc_1=r['train_accs'][0], train_acc_2=r['train_accs'][1],
-                         test_acc_1=r['test_accs'][0], test_acc_2=r['test_accs'][1], majority=r['majority'], epochs=r['epochs']))
-    r = pd.DataFrame(recs)
-    res = dict(family=task.family, task=task.name, **r.mean().to_dict(), agreement_std=r.agreement.std() if len(r) > 1 else 0.)
-    res['train_acc_min'] = float(r[['train_acc_1','train_acc_2']].min().min())
-    reasons = ([f"did not fit (train acc {res['train_acc_min']:.3f} < {proto.fit_acc})"] if res['train_acc_min'] < proto.fit_acc else []) \
-            + ([f"degenerate ({r.majority.max():.2f} of predictions in one class)"] if r.majority.max() >= proto.degenerate else [])
-    res.update(flagged=bool(reasons), reason='; '.join(reasons), pairs=proto.n_pairs, seconds=time.time()-t0)
-    return (res,probs) if with_probs else res
+    t0 = time.time()
+    evals = [evaluate_pair(fit_pair(data, labels, train_idx, holdout_idx, proto, seed+k, task.n_classes, device=device), labels[holdout_idx])
+             for k in range(proto.n_pairs)]
+    res = pair_record(task, evals, proto, time.time()-t0)
+    return (res,evals[0]['probs']) if with_probs else res
 
 # %% ../nbs/03_agreement.ipynb #cab475c9
 def _score_or_error(*args, **kwargs):

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import copy
 from dataclasses import dataclass, field, asdict
-import torch
+import pandas as pd, torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from fastcore.all import *
@@ -21,7 +21,8 @@ from .precision import Precision, policies, check_policy
 
 # %% auto #0
 __all__ = ['protocols', 'seeded_pair', 'agreement', 'NetPair', 'pair_loss', 'FitUntil', 'BF16Autocast', 'from_preset', 'Protocol',
-           'get_protocol', 'torch_adam', 'pair_learner', 'fit_pair', 'pair_preds', 'evaluate_pair']
+           'get_protocol', 'torch_adam', 'pair_learner', 'fit_pair', 'pair_preds', 'evaluate_pair', 'pair_metrics',
+           'pair_record']
 
 # %% ../nbs/02a_pair.ipynb #f1603f46
 def seeded_pair(arch:str, # architecture name, one of `taskdisc.models.archs`
@@ -186,7 +187,30 @@ def evaluate_pair(learn:Learner, # a fitted `Learner` of a `NetPair`
                   y:Tensor, # labels of the held-out images, in the order of `learn.dls.valid`
                  )->dict:
     "Held-out class probabilities `probs` `(2, n, n_out)` and predictions `preds` `(2, n)`, each network's accuracy and majority-class share, their agreement, training accuracies and epochs"
-    pr = pair_preds(learn, probs=True)
-    p = pr.argmax(-1)
-    return dict(probs=pr, preds=p, agreement=agreement(p[0], p[1]), test_accs=[(q == y).float().mean().item() for q in p],
-                majority=max(float(q.bincount().max())/len(q) for q in p), train_accs=learn.train_accs[-1], epochs=len(learn.train_accs))
+    return pair_metrics(pair_preds(learn, probs=True), y, learn.train_accs[-1], len(learn.train_accs))
+
+def pair_metrics(probs:Tensor, # `(2, n, n_out)` held-out class probabilities of the two networks
+                 y:Tensor, # `(n,)` held-out labels
+                 train_accs:list, # the two networks' training accuracies
+                 epochs:int=None, # epochs trained
+                )->dict:
+    "What `evaluate_pair` returns, from a pair's held-out probabilities however they were obtained (e.g. recorded while training)"
+    p = probs.argmax(-1)
+    return dict(probs=probs, preds=p, agreement=agreement(p[0], p[1]), test_accs=[(q == y).float().mean().item() for q in p],
+                majority=max(float(q.bincount().max())/len(q) for q in p), train_accs=list(train_accs),
+                epochs=float('nan') if epochs is None else epochs)
+
+def pair_record(task, # the task the pairs were fitted on (its `name` and `family`)
+                evals:list, # `evaluate_pair` (or `pair_metrics`) results, one per pair
+                proto:Protocol, # its `fit_acc` and `degenerate` flag the result
+                seconds:float=0., # time spent
+               )->dict:
+    "The agreement-score record of a task: means over its pairs, and whether (and why) the result is flagged"
+    r = pd.DataFrame([dict(agreement=e['agreement'], train_acc_1=e['train_accs'][0], train_acc_2=e['train_accs'][1], test_acc_1=e['test_accs'][0],
+                           test_acc_2=e['test_accs'][1], majority=e['majority'], epochs=e['epochs']) for e in evals])
+    res = dict(family=task.family, task=task.name, **r.mean().to_dict(), agreement_std=r.agreement.std() if len(r) > 1 else 0.)
+    res['train_acc_min'] = float(r[['train_acc_1','train_acc_2']].min().min())
+    reasons = ([f"did not fit (train acc {res['train_acc_min']:.3f} < {proto.fit_acc})"] if res['train_acc_min'] < proto.fit_acc else []) \
+            + ([f"degenerate ({r.majority.max():.2f} of predictions in one class)"] if r.majority.max() >= proto.degenerate else [])
+    res.update(flagged=bool(reasons), reason='; '.join(reasons), pairs=len(evals), seconds=seconds)
+    return res

@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 from fastcore.all import *
 from ..data import ImageData, get_data
 from ..tasks import baseline_tasks, save_tasks
-from ..pair import Protocol, get_protocol
+from ..pair import Protocol, get_protocol, pair_metrics, pair_record
 from ..space import (Trajectories, InPCA, record_trajectories, inpca, map_frame, plot_map, family_distances,
                             trajectory_lengths)
 from .core import RunFolder, tasks_from_run
@@ -27,16 +27,9 @@ def map_scores(traj:Trajectories, # trajectories recorded by `record_trajectorie
               )->pd.DataFrame:
     "The columns of `agreement_scores` for one pair per task, read off the end points of the trajectories"
     if [t.name for t in tasks] != list(traj.points.task.unique()): raise ValueError("tasks must be those of `traj`, in the same order")
-    p = traj.end_probs().argmax(-1)  # `(n_tasks, 2, N)` hard predictions of both networks
     fit = traj.points.loc[traj.ends()].train_acc.to_numpy().reshape(-1, 2)
-    rows = []
-    for t,q,(a1,a2) in zip(tasks, p, fit):
-        y = t(data)[traj.holdout_idx]
-        maj = max(float(n.bincount().max())/len(n) for n in q)
-        rows.append(dict(family=t.family, task=t.name, agreement=(q[0] == q[1]).float().mean().item(), train_acc_1=a1, train_acc_2=a2,
-                         test_acc_1=(q[0] == y).float().mean().item(), test_acc_2=(q[1] == y).float().mean().item(), majority=maj,
-                         train_acc_min=min(a1, a2), flagged=bool(min(a1, a2) < proto.fit_acc or maj >= proto.degenerate)))
-    return pd.DataFrame(rows)
+    return pd.DataFrame([pair_record(t, [pair_metrics(pr, t(data)[traj.holdout_idx], accs)], proto)  # the records of `agreement_scores`
+                         for t,pr,accs in zip(tasks, traj.end_probs(), fit)])
 
 # %% ../../nbs/19c_runs.map.ipynb #7ba7ed14
 def disagreement_gap(scores:pd.DataFrame, # `agreement_scores` or `map_scores` output
