@@ -18,6 +18,7 @@ import fastai.callback.progress  # registers the progress bar callback and `Lear
 from fastprogress.fastprogress import progress_bar
 from .data import ImageBatchTfm
 from .models import get_model
+from .distributed import get_device
 from .environments import Environments, EnvDL, oracle_environments
 
 # %% auto #0
@@ -174,21 +175,22 @@ def invariance_learner(envs:Environments, # the environments
                        method:str='erm', # one of `methods`
                        seed:int=0, # seed of the initial weights and of the batch order
                        cfg:InvarianceConfig=None, # shared training options; default `InvarianceConfig()`
+                       device=None, # where it trains: `cpu`, `cuda`, `cuda:N`, `mps`; default fastai's `default_device()`
                       )->Learner:
     "A `Learner` that trains `method` on the training environments; its validation set is every environment"
     _check_method(method)
-    cfg = cfg or InvarianceConfig()
+    cfg,device = cfg or InvarianceConfig(),get_device(device)
     if method == 'oracle': envs = oracle_environments(envs)
     d = envs.data
     mean,std = d.stats()
     x,tr = d.x[envs.idx],envs.is_train
     trn = EnvDL(x[tr], envs.y[tr], envs.env[tr], envs.group[tr], bs=cfg.bs, n_batches=cfg.steps, seed=seed,
-                after_batch=ImageBatchTfm(mean, std, int(cfg.augment)), device='cpu')
-    val = EnvDL(x, envs.y, envs.env, envs.group, after_batch=ImageBatchTfm(mean, std), device='cpu')
-    model = get_model(cfg.arch, d.shape, 2, seed=seed, **cfg.arch_kwargs)
+                after_batch=ImageBatchTfm(mean, std, int(cfg.augment)), device=device)
+    val = EnvDL(x, envs.y, envs.env, envs.group, after_batch=ImageBatchTfm(mean, std), device=device)
+    model = get_model(cfg.arch, d.shape, 2, seed=seed, **cfg.arch_kwargs).to(device)
     cb = methods[method]
     cbs = ([cb(**cfg.opts.get(method, {}))] if cb else []) + [WeightPenalty(cfg.l2)]
-    learn = Learner(DataLoaders(trn, val), model, loss_func=erm_loss, opt_func=_adam, lr=cfg.lr, wd=0., cbs=cbs)
+    learn = Learner(DataLoaders(trn, val, device=device), model, loss_func=erm_loss, opt_func=_adam, lr=cfg.lr, wd=0., cbs=cbs)
     learn.envs = envs
     return learn
 
@@ -205,6 +207,7 @@ def run_invariance(envs:Environments, # the environments
                    seeds:list=(0,), # one run per method and seed
                    cfg:InvarianceConfig=None, # shared training options
                    show:bool=True, # progress bar over runs
+                   device=None, # where they train (`invariance_learner`)
                   )->tuple: # `(table, summary)`
     "Train each method with each seed; accuracy per environment, and mean +- std per method"
     for m in methods: _check_method(m)
@@ -214,7 +217,7 @@ def run_invariance(envs:Environments, # the environments
         t0 = time.time()
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(s)
-            learn = invariance_learner(envs, m, s, cfg)
+            learn = invariance_learner(envs, m, s, cfg, device)
             with learn.no_bar(), learn.no_logging(): learn.fit(1)
             accs = env_accuracies(learn)
         rows += [dict(method=m, environment=e, split='train' if e < envs.n_train else 'test', seed=s, accuracy=a, seconds=time.time()-t0)

@@ -48,12 +48,13 @@ def robust_environments(run:str|Path=None, # a `taskdisc discover` run folder, o
     return res
 
 # %% ../../nbs/19d_runs.robust.ipynb #99fa6a65
-def _check(pairs, methods, cfg):
-    "Build (and so check) every learner before anything is trained or written"
+def _check(pairs, methods, cfg, device):
+    "Build (and so check) every learner before anything is trained or written; the device they train on"
     for m in methods:
-        if m != 'erm-random': invariance_learner(pairs[0][2], m, cfg=cfg)  # an unknown method fails here
+        if m != 'erm-random': invariance_learner(pairs[0][2], m, cfg=cfg, device=device)  # an unknown method or device fails here
     for _,_,envs in pairs:
-        for m in set(methods) - {'erm-random'}: invariance_learner(envs, m, cfg=cfg)
+        for m in set(methods) - {'erm-random'}: invariance_learner(envs, m, cfg=cfg, device=device)
+    return invariance_learner(pairs[0][2], cfg=cfg, device=device).dls.device
 
 def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks CSV: its tasks are the spurious tasks
                dataset:str=None, # 'colored-digits', or the data set the run's tasks label (default: the run's, else 'digits')
@@ -68,6 +69,7 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
                out:str|Path=None, # run folder; default a new `taskdisc-robust-<time>`
                seed:int=0, # seed of targets and environments, and the first training seed
                threads:int=None, # torch CPU threads during the run
+               device=None, # where the methods train: `cpu`, `cuda`, `cuda:N`, `mps` (default fastai's `default_device()`)
                show:bool=True, # progress bar over runs
                **config, # `InvarianceConfig` settings, e.g. `steps=500, arch='cnn'`
               )->tuple: # `(table, summary, out_dir)`
@@ -77,14 +79,14 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
     cfg = InvarianceConfig(**config)
     methods = list(methods) + (['erm-random'] if random_split and 'erm-random' not in methods else [])
     pairs = robust_environments(run, dataset, n_targets, n_spurious, p, eta, sizes, seed)
-    _check(pairs, methods, cfg)
+    device = _check(pairs, methods, cfg, device)
     jobs = [(k,m,s) for k in range(len(pairs)) for m in methods for s in range(seed, seed+seeds)]
     with RunFolder(out, 'robust', threads) as rf:
         rows = []
         for k,m,s in (progress_bar(jobs) if show else jobs):
             t,sp,envs = pairs[k]
             if m == 'erm-random': envs = random_split_environments(envs, seed)
-            df,_ = run_invariance(envs, methods=('erm' if m == 'erm-random' else m,), seeds=(s,), cfg=cfg, show=False)
+            df,_ = run_invariance(envs, methods=('erm' if m == 'erm-random' else m,), seeds=(s,), cfg=cfg, show=False, device=device)
             rows.append(df.assign(method=m, spurious=sp, target=t))
         table = pd.concat(rows, ignore_index=True)[['method','spurious','target','environment','split','seed','accuracy','seconds']]
         summ = invariance_summary(table)
@@ -92,7 +94,7 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
         title = f"{'Colored digits' if dataset == 'colored-digits' else Path(run).name}: {len(pairs)} target x spurious pairs, {seeds} seeds"
         rf.save_fig('robust.png', plot_invariance(summ, best=1-eta, title=title).figure)
         rf.save_json('config.json', dict(command='robust', run=str(run) if run else None, dataset=dataset, methods=methods, n_targets=n_targets,
-                                         n_spurious=n_spurious, seeds=seeds, p=p, eta=eta, sizes=sizes, seed=seed,
+                                         n_spurious=n_spurious, seeds=seeds, p=p, eta=eta, sizes=sizes, seed=seed, device=str(device),
                                          pairs=[(t,s,e.stats().n.tolist()) for t,s,e in pairs], training=cfg.__dict__, seconds=rf.seconds))
     return table,summ,rf.path
 
