@@ -5,7 +5,7 @@
 # %% ../nbs/06a_objective.ipynb #13025e1c
 from __future__ import annotations
 import json, math
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field, asdict, replace
 import torch
 from torch import nn, Tensor
 from fastcore.all import *
@@ -19,8 +19,8 @@ from .dissimilarity import uniformity_loss, mutual_info_loss
 from .pair import seeded_pair, from_preset, get_protocol
 
 # %% auto #0
-__all__ = ['presets', 'DiscoveryConfig', 'discovery_config', 'step_generator', 'meta_step_idxs', 'MetaStepDL', 'discovery_dls',
-           'head_for_step', 'DiscoveryModel', 'fixed_inner_pair', 'inner_agreement', 'DiscoveryLoss']
+__all__ = ['presets', 'DiscoveryConfig', 'discovery_config', 'smoke_config', 'step_generator', 'meta_step_idxs', 'MetaStepDL',
+           'discovery_dls', 'head_for_step', 'DiscoveryModel', 'fixed_inner_pair', 'inner_agreement', 'DiscoveryLoss']
 
 # %% ../nbs/06a_objective.ipynb #e1050a1c
 _dissim = ('uniformity', 'mutual_info')
@@ -33,7 +33,7 @@ class DiscoveryConfig:
     arch_kwargs:dict=field(default_factory=lambda: dict(widths=(16,32,64))) # passed to the encoder
     h_dim:int=8 # d, embedding dimension (reference README: 32; its d=8 networks had the highest AS)
     n_heads:int=8 # K, number of tasks, at most `h_dim` (reference README: 32)
-    temp:float=5. # temperature of the heads' logits (reference: 5)
+    temp:float=5. # T_emb, temperature of the heads' logits (reference `task_temp` 5 on two logits ±, i.e. 10 here: see `taskdisc.tasknet`)
     inner_arch:str='cnn' # architecture of the two inner networks (reference: resnet18)
     inner_kwargs:dict=field(default_factory=lambda: dict(widths=(16,32,64))) # passed to the inner architecture
     fresh_inits:bool=False # new initializations of the two inner networks at every meta-step (reference: one fixed pair)
@@ -55,6 +55,7 @@ class DiscoveryConfig:
     grad_checkpoint:bool=False # reentrant gradient checkpoint around each inner step (less memory, more time)
     autocast:bool=False # inner networks under bfloat16 autocast (`taskdisc.meta`): faster on larger images, approximate
     seed:int=0 # seed of the image split, the batches, the head order and all initializations
+    fixed_holdout:bool=False # the same first `holdout_bs` held-out images at every meta-step (the reference's unshuffled loader), not a random draw
 
     def check(self, n_images:int=None)->DiscoveryConfig:
         "Raise a clear error for settings that cannot work; `n_images`: size of the data set"
@@ -78,15 +79,29 @@ class DiscoveryConfig:
         return json.loads(json.dumps(asdict(self)))
 
 # %% ../nbs/06a_objective.ipynb #7a0efc8a
-_cifar = get_protocol('cifar10')
+_cifar,_paper = get_protocol('cifar10'),get_protocol('paper')
 presets = {'cifar10': dict(arch=_cifar.arch, arch_kwargs=_cifar.arch_kwargs, inner_arch=_cifar.arch, inner_kwargs=_cifar.arch_kwargs,
-                           n_train=_cifar.n_train, n_holdout=_cifar.n_holdout, n_steps=300)}
+                           n_train=_cifar.n_train, n_holdout=_cifar.n_holdout, n_steps=300),
+           'paper': dict(dataset='cifar10', arch=_paper.arch, arch_kwargs=_paper.arch_kwargs, inner_arch=_paper.arch, inner_kwargs=_paper.arch_kwargs,
+                         h_dim=32, n_heads=32, temp=10., T=50, inner_lr=0.005, bs=512, holdout_bs=512, fixed_holdout=True, lam=25., unif_t=2.,
+                         lr=1e-3, n_steps=100_000, n_train=_paper.n_train, n_holdout=_paper.n_holdout, grad_checkpoint=True)}
 
-def discovery_config(name:str='digits', # data set name (`ImageData.name`); names without a preset get the defaults
+def discovery_config(name:str='digits', # data set name (`ImageData.name`) or 'paper'; names without a preset get the defaults
                      **overrides, # `DiscoveryConfig` settings that win over the preset
                     )->DiscoveryConfig:
     "The `DiscoveryConfig` of data set `name`: its entry in `presets`, then `overrides`"
     return from_preset(DiscoveryConfig, presets, name, 'discovery', **overrides)
+
+def smoke_config(cfg:DiscoveryConfig, # the configuration to exercise
+                 n_steps:int=2, # meta-steps
+                 n_images:int=256, # training plus held-out images
+                 T:int=2, # at most this many inner steps
+                 bs:int=8, # at most this batch size, training and held-out
+                )->DiscoveryConfig:
+    "`cfg` shrunk to a smoke run of a few CPU seconds: the same networks and losses, `n_steps` meta-steps on `n_images` images"
+    n_holdout = n_images//4
+    return replace(cfg, n_steps=n_steps, n_train=n_images-n_holdout, n_holdout=n_holdout, T=min(cfg.T, T), bs=min(cfg.bs, bs),
+                   holdout_bs=min(cfg.holdout_bs, bs, n_holdout))
 
 # %% ../nbs/06a_objective.ipynb #b7aa9515
 def step_generator(seed:int, step:int)->torch.Generator:
@@ -97,12 +112,14 @@ def meta_step_idxs(step:int, # meta-step index
                    n_train:int, # number of training images
                    n_holdout:int, # number of held-out images
                    T:int, bs:int, holdout_bs:int, seed:int=0,
+                   fixed_holdout:bool=False, # the first `holdout_bs` held-out images at every step instead of a random draw
                   )->tuple: # `(train (T, bs), holdout (holdout_bs,))` indices
     "Indices of the images of meta-step `step`: `T` batches of shuffled passes over the training images, and a held-out draw"
     g = step_generator(seed, step)
     per_pass = n_train//bs
     perms = [torch.randperm(n_train, generator=g)[:per_pass*bs] for _ in range(math.ceil(T/per_pass))]
-    return torch.cat(perms)[:T*bs].view(T, bs),torch.randperm(n_holdout, generator=g)[:holdout_bs]
+    ho = torch.arange(holdout_bs) if fixed_holdout else torch.randperm(n_holdout, generator=g)[:holdout_bs]  # drawn last: the training draws do not depend on it
+    return torch.cat(perms)[:T*bs].view(T, bs),ho
 
 # %% ../nbs/06a_objective.ipynb #87744b8c
 @delegates()
@@ -116,16 +133,17 @@ class MetaStepDL(DataLoader):
                  n_steps:int, # the last meta-step is `n_steps-1`
                  steps_per_epoch:int, # meta-steps per fastai epoch
                  seed:int=0, # the run's seed
+                 fixed_holdout:bool=False, # the same held-out batch at every step (`DiscoveryConfig.fixed_holdout`)
                  **kwargs):
         super().__init__(bs=None, n=steps_per_epoch, **kwargs)
-        store_attr('x_train,x_holdout,T,holdout_bs,n_steps,steps_per_epoch,seed')
+        store_attr('x_train,x_holdout,T,holdout_bs,n_steps,steps_per_epoch,seed,fixed_holdout')
         self.meta_bs,self.start = bs,0  # `bs` is fastai's: `None`, each item is already a batch
     def epoch_steps(self)->range:
         "The meta-steps of the next epoch: from `start` to the end of its cycle over the heads, or `n_steps`"
         return range(self.start, min(self.n_steps, (self.start//self.steps_per_epoch + 1)*self.steps_per_epoch))
     def get_idxs(self): return list(self.epoch_steps())
     def create_item(self, s:int)->tuple:
-        tr,ho = meta_step_idxs(s, len(self.x_train), len(self.x_holdout), self.T, self.meta_bs, self.holdout_bs, self.seed)
+        tr,ho = meta_step_idxs(s, len(self.x_train), len(self.x_holdout), self.T, self.meta_bs, self.holdout_bs, self.seed, self.fixed_holdout)
         return self.x_train[tr],self.x_holdout[ho],s
     def create_batches(self, samps): return map(self.create_item, samps)
 
@@ -140,7 +158,7 @@ def discovery_dls(data:ImageData, # the images
     tr,ho = sample_split(data, cfg.n_train, cfg.n_holdout, cfg.seed)
     device = default_device() if device is None else device
     kw = dict(T=cfg.T, bs=cfg.bs, holdout_bs=cfg.holdout_bs, n_steps=cfg.n_steps, steps_per_epoch=steps_per_epoch or cfg.n_heads,
-              seed=cfg.seed, after_batch=ImageBatchTfm(*data.stats()), device=device)
+              seed=cfg.seed, fixed_holdout=cfg.fixed_holdout, after_batch=ImageBatchTfm(*data.stats()), device=device)
     trn = MetaStepDL(data.x[tr], data.x[ho], **kw)
     val = MetaStepDL(data.x[tr], data.x[ho], **merge(kw, dict(n_steps=1, steps_per_epoch=1)))  # never iterated: validation is skipped
     dls = DataLoaders(trn, val, device=device)

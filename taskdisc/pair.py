@@ -13,6 +13,7 @@ from fastcore.all import *
 from fastai.learner import Learner
 from fastai.optimizer import OptimWrapper
 from fastai.callback.core import Callback, CancelFitException, CancelValidException
+from fastai.callback.fp16 import MixedPrecision
 from fastai.torch_core import set_seed
 import fastai.callback.progress  # registers the progress bar callback and `Learner.no_bar`
 from .data import ImageData, image_dls, TensorDL
@@ -20,9 +21,9 @@ from .models import get_model, archs
 from .precision import Precision, policies, check_policy
 
 # %% auto #0
-__all__ = ['protocols', 'seeded_pair', 'agreement', 'NetPair', 'pair_loss', 'FitUntil', 'BF16Autocast', 'from_preset', 'Protocol',
-           'get_protocol', 'torch_adam', 'pair_learner', 'fit_pair', 'pair_preds', 'evaluate_pair', 'pair_metrics',
-           'pair_record']
+__all__ = ['precisions', 'protocols', 'seeded_pair', 'agreement', 'NetPair', 'pair_loss', 'FitUntil', 'BF16Autocast',
+           'from_preset', 'Protocol', 'get_protocol', 'torch_adam', 'precision_cbs', 'pair_learner', 'fit_pair',
+           'pair_preds', 'evaluate_pair', 'pair_metrics', 'pair_record']
 
 # %% ../nbs/02a_pair.ipynb #f1603f46
 def seeded_pair(arch:str, # architecture name, one of `taskdisc.models.archs`
@@ -64,9 +65,9 @@ def pair_loss(pred:Tensor, # `(2, bs, n_out)` outputs of a `NetPair`
 
 # %% ../nbs/02a_pair.ipynb #9551e455
 class FitUntil(Callback):
-    "Stop training when every network's accuracy over a training epoch reaches `fit_acc`; skip validation"
+    "Record each network's accuracy over every training epoch; stop once all reach `fit_acc` (if `stop`); skip validation"
     order,run_valid = 55,False  # after the Recorder has logged the epoch
-    def __init__(self, fit_acc:float=0.98): store_attr()
+    def __init__(self, fit_acc:float=0.98, stop:bool=True): store_attr()
     def before_fit(self): self.learn.train_accs = []
     def before_train(self): self.correct,self.seen = 0,0
     def after_batch(self):
@@ -75,7 +76,7 @@ class FitUntil(Callback):
     def after_train(self): self.learn.train_accs.append((self.correct/self.seen).tolist())
     def before_validate(self): raise CancelValidException()
     def after_epoch(self):
-        if min(self.learn.train_accs[-1]) >= self.fit_acc: raise CancelFitException()
+        if self.stop and min(self.learn.train_accs[-1]) >= self.fit_acc: raise CancelFitException()
 
 # %% ../nbs/02a_pair.ipynb #2e67608b
 class BF16Autocast(Precision):
@@ -111,20 +112,23 @@ class Protocol:
     augment:bool=False # random shifts (and flips for RGB images) while training
     n_pairs:int=1 # pairs of networks averaged per task
     degenerate:float=0.95 # flag a pair when a network predicts this share of held-out images as one class
-    precision:str='fp32' # precision and layout policy: 'auto' or one of `taskdisc.precision.policies`
+    precision:str='fp32' # 'auto', one of `taskdisc.precision.policies`, or 'fp16' (CUDA only: fastai's `MixedPrecision`, float16 with a gradient scaler)
     bf16:bool=False # old setting: True means `precision='bf16'`
     same_order:bool=True # both networks see the same batches in the same order (the reference's way); else each its own shuffle
+    until_fit:bool=True # stop once both networks reach `fit_acc`; `False` trains all `max_epochs` (the reference's way; `fit_acc` still flags)
     @property
     def policy(self)->str:
         "The precision policy the pair trains under: `precision`, or 'bf16' from the old `bf16` setting"
         return 'bf16' if self.bf16 and self.precision == 'fp32' else self.precision
 
+precisions = ('auto', *policies, 'fp16')
 protocols = {
     'digits': {},
     'cifar10': dict(arch_kwargs=dict(widths=(16,32,64), head='flat', in_pool=2), n_train=2000, n_holdout=1000),
+    'paper': dict(arch='resnet18', arch_kwargs={}, n_train=45_000, n_holdout=5_000, bs=512, lr=1e-3, max_epochs=100, until_fit=False),
 }
 
-def get_protocol(name:str='digits', # data set name; names without a preset get `Protocol()`, the digits protocol
+def get_protocol(name:str='digits', # data set name, or 'paper'; names without a preset get `Protocol()`, the digits protocol
                  **overrides, # `Protocol` settings that win over the preset
                 )->Protocol:
     "The `Protocol` of data set `name`: its entry in `protocols`, then `overrides`"
@@ -132,7 +136,7 @@ def get_protocol(name:str='digits', # data set name; names without a preset get 
         overrides.setdefault('arch_kwargs', {})  # sizes belong to the default arch
     proto = from_preset(Protocol, protocols, name, 'protocol', **overrides)
     if proto.arch not in archs: raise ValueError(f"unknown architecture {proto.arch!r}; use one of {list(archs)}")
-    if proto.precision not in ('auto', *policies): check_policy(proto.precision)  # an unknown name fails here, the device when training
+    if proto.precision not in precisions: raise ValueError(f"unknown precision policy {proto.precision!r}; use one of {list(precisions)}")
     return proto
 
 # %% ../nbs/02a_pair.ipynb #c728d5df
@@ -141,6 +145,18 @@ def torch_adam(params, lr:float=1e-3, **kwargs)->OptimWrapper:
     return OptimWrapper(params, torch.optim.Adam, lr=lr, foreach=True, **kwargs)
 
 # %% ../nbs/02a_pair.ipynb #d9a74932
+def precision_cbs(policy:str, # `Protocol.policy`: 'fp32', 'auto', one of `taskdisc.precision.policies`, or 'fp16'
+                  device=None, # where the pair trains; default the CPU
+                 )->list:
+    "The callbacks that train under `policy` on `device`: none for 'fp32', fastai's `MixedPrecision` for 'fp16' (CUDA only), else `Precision`"
+    dev = torch.device(device or 'cpu')
+    if policy == 'fp32': return []
+    if policy == 'fp16':
+        if dev.type != 'cuda': raise ValueError(f"precision 'fp16' (float16 with a gradient scaler) needs a CUDA device, not {dev}; use 'bf16' or 'fp32'")
+        return [MixedPrecision()]
+    if policy != 'auto': check_policy(policy, dev)
+    return [Precision(policy)]
+
 def pair_learner(data:ImageData, # the images
                  labels:Tensor, # one integer label per image of `data`
                  train_idx:Tensor, # indices of the training images
@@ -154,8 +170,7 @@ def pair_learner(data:ImageData, # the images
     "A `Learner` that trains a `NetPair` on `labels` of the `train_idx` images"
     dls = image_dls(data, labels, train_idx, holdout_idx, bs=proto.bs, augment=proto.augment, seed=seed, n_orders=1 if proto.same_order else 2, device=device)
     model = NetPair(proto.arch, data.shape, n_out, seeds=(2*seed, 2*seed+1), **proto.arch_kwargs)
-    if proto.policy != 'auto': check_policy(proto.policy, dls.device or 'cpu')  # one clear line before any training
-    cbs = [FitUntil(proto.fit_acc)] + ([Precision(proto.policy)] if proto.policy != 'fp32' else []) + L(cbs)
+    cbs = [FitUntil(proto.fit_acc, proto.until_fit)] + precision_cbs(proto.policy, dls.device) + L(cbs)  # one clear line before any training
     learn = Learner(dls, model, loss_func=pair_loss, opt_func=torch_adam, lr=proto.lr, wd=proto.wd, cbs=cbs)
     learn.recorder.valid_metrics = False
     return learn
