@@ -9,14 +9,15 @@ warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')  #
 from fastcore.all import *
 from fastcore.script import call_parse, anno_parser
 import torch.distributed as dist
-from .runs.core import run_as, init_from_env, is_main  # `taskdisc.distributed`'s, through runs.core: 5 sibling imports at most
+from .calibrate import run_calibrate, run_as, init_from_env, is_main  # `run_as` and `taskdisc.distributed`'s, through calibrate: 5 sibling imports at most
 from .runs.discover import run_discover
 from .runs.split import run_split
 from .runs.map import run_map
 from .runs.robust import run_robust, shortcut_drop
 
 # %% auto #0
-__all__ = ['commands', 'user_errors', 'as_main', 'discover_main', 'split_main', 'map_main', 'robust_main', 'main']
+__all__ = ['commands', 'user_errors', 'as_main', 'discover_main', 'split_main', 'map_main', 'robust_main', 'calibrate_main',
+           'main']
 
 # %% ../nbs/20_cli.ipynb #125159a1
 def _report(summ, out, seconds):
@@ -40,16 +41,17 @@ def as_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', a fastai arc
             threads:int=None, # torch CPU threads (default: torch's choice)
             size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
             device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
+            protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's protocol
            ):
     "Agreement scores of human-labelled and random-labelled tasks: a table of medians, as.csv, as_hist.png, probs.npz and topk.csv"
     t0 = time.time()
     _,summ,out = run_as(dataset, n_tasks, out, seed, threads, size=size, device=device, arch=arch, n_train=n_train, n_holdout=n_holdout,
-                        max_epochs=max_epochs, lr=lr, bs=bs, n_pairs=n_pairs)
+                        max_epochs=max_epochs, lr=lr, bs=bs, n_pairs=n_pairs, protocol=protocol)
     if is_main(): _report(summ, out, time.time()-t0)
 
 # %% ../nbs/20_cli.ipynb #b80707a8
 @call_parse
-def discover_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', a fastai archive name, or an image folder, archive or CSV
+def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10', a fastai archive name, or an image folder, archive or CSV; default the preset's
                   n_steps:int=None, # meta-steps (default: the data set's, `taskdisc.objective.discovery_config`)
                   n_heads:int=None, # K, tasks discovered at once (at most h_dim)
                   h_dim:int=None, # d, dimension of the task network's embedding
@@ -64,10 +66,15 @@ def discover_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', a fast
                   out:str=None, # run folder (default: a new taskdisc-discover-<time> here); an existing run there is resumed
                   threads:int=None, # torch CPU threads
                   size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
+                  device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
+                  protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) for the scores (and, on your own images, discovery's networks)
+                  preset:str=None, # a discovery preset instead of the data set's, e.g. paper (with its AS protocol)
+                  smoke:store_true=False, # a smoke run of a few seconds: every part of the run, on 2 meta-steps and a few images
                  ):
     "Discover tasks the network generalizes on, and score them next to random and human-labelled tasks"
     config = {k:v for k,v in dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam).items() if v is not None}
-    print(run_discover(dataset, out, n_random, n_human, seed, ckpt_every, as_every, threads=threads, size=size, **config).report())
+    print(run_discover(dataset, out, n_random, n_human, seed, ckpt_every, as_every, threads=threads, size=size, device=device, protocol=protocol,
+                       preset=preset, smoke=smoke, **config).report())
 
 # %% ../nbs/20_cli.ipynb #2f5b8abf
 @call_parse
@@ -83,10 +90,12 @@ def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV 
                out:str=None, # output folder (default: a new taskdisc-split-<time> folder here)
                threads:int=None, # torch CPU threads
                size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
+               device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
+               protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's protocol
               ):
     "Adversarial splits from discovered tasks vs random splits: a table, splits.csv, index files and split.png"
     t0 = time.time()
-    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, out, seed, threads, size=size, max_epochs=max_epochs)
+    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, out, seed, threads, size=size, device=device, protocol=protocol, max_epochs=max_epochs)
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{time.time()-t0:.0f}s; results in {out}/")
 
@@ -105,9 +114,11 @@ def map_main(run:str=None, # a `taskdisc discover` output folder (or a tasks CSV
              out:str=None, # output folder (default: a new taskdisc-map-<time> folder here)
              threads:int=None, # torch CPU threads
              size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
+             device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
+             protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's protocol
             ):
     "A map of the space of tasks: trajectories of the networks of discovered, human and random tasks, embedded with InPCA"
-    res = run_map(run, dataset, n_human, n_random, n_disc, n_points, out, seed, threads, size=size,
+    res = run_map(run, dataset, n_human, n_random, n_disc, n_points, out, seed, threads, size=size, device=device, protocol=protocol,
                   n_train=n_train, n_holdout=n_holdout, max_epochs=max_epochs)
     print(f"top-3 share {res.emb.shares[:3].sum():.3f}; first 10 shares: {' '.join(f'{s:.3f}' for s in res.emb.shares[:10])}")
     print(res.distances.to_string(float_format=lambda v: f"{v:.3f}"))
@@ -129,19 +140,40 @@ def robust_main(run:str=None, # a `taskdisc discover` output folder or tasks CSV
                 seed:int=0, # seed of targets and environments, and the first training seed
                 out:str=None, # output folder (default: a new taskdisc-robust-<time> folder here)
                 threads:int=None, # torch CPU threads
+                device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
                ):
     "ERM, IRMv1, V-REx, Group DRO and Fish against discovered tasks (or Colored digits): a table, robust.csv, robust.png"
     t0 = time.time()
     try: ps = tuple(float(x) for x in p.split(','))
     except ValueError: raise ValueError(f"--p takes comma-separated probabilities such as 0.8,0.9,0.1, got {p!r}") from None
     table,summ,out = run_robust(run, dataset, methods.split(','), n_targets, n_spurious, seeds, ps, eta, random_split=random_split,
-                                out=out, seed=seed, threads=threads, steps=steps, **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})))
+                                out=out, seed=seed, threads=threads, device=device, steps=steps, **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})))
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     if random_split: print(shortcut_drop(table).loc[[('mean','')]].to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{time.time()-t0:.0f}s; results in {out}/")
 
+# %% ../nbs/20_cli.ipynb #b8e4cd73
+@call_parse
+def calibrate_main(dataset:str=None, # your images: a folder, archive or CSV (or any data set name)
+                   minutes:float=10, # time budget of the calibration
+                   n_tasks:int=3, # human-labelled and random-labelled tasks scored per setting
+                   max_epochs:int=None, # stop fitting after this many epochs (default: the protocol's)
+                   seed:int=0, # seed of the tasks, the image draw and the networks
+                   out:str=None, # output folder (default: a new taskdisc-calibrate-<time> folder here)
+                   threads:int=None, # torch CPU threads
+                   size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
+                   device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
+                   protocol:str=None, # a protocol file to start the grid from (default: the data set's protocol, derived from the images)
+                  ):
+    "Choose the agreement-score protocol of your images: a small grid of settings, the largest human - random gap with every network fitted; writes protocol.json"
+    if dataset is None: raise ValueError("pass the images to calibrate on with --dataset (a folder, archive or CSV)")
+    table,proto,out = run_calibrate(dataset, minutes, n_tasks, out, seed, threads, size=size, device=device, protocol=protocol, max_epochs=max_epochs)
+    print(table.drop(columns='chosen').to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    best = table[table.chosen].iloc[0]
+    print(f"chosen: {best.setting} (gap {best.gap:.3f}); use it with --protocol {out/'protocol.json'}")
+
 # %% ../nbs/20_cli.ipynb #ed81308d
-commands = {'discover': discover_main, 'as': as_main, 'split': split_main, 'map': map_main, 'robust': robust_main}
+commands = {'discover': discover_main, 'as': as_main, 'split': split_main, 'map': map_main, 'robust': robust_main, 'calibrate': calibrate_main}
 user_errors = (ValueError, FileNotFoundError, RuntimeError, KeyError)
 
 def main():

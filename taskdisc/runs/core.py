@@ -5,6 +5,7 @@
 # %% ../../nbs/19_runs.core.ipynb #2c3bcb97
 from __future__ import annotations
 import json, os, time
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -12,14 +13,15 @@ import numpy as np, pandas as pd, torch
 from torch import Tensor
 import matplotlib.pyplot as plt
 from fastcore.all import *
-from ..data import ImageData, get_data
+from fastai.torch_core import defaults, default_device
+from ..protocols import ImageData, get_data, data_protocol, describe, estimate_seconds  # `taskdisc.data`'s, through protocols
 from ..tasks import baseline_tasks, save_tasks, load_tasks
-from ..agreement import agreement_scores, family_summary, get_protocol  # `taskdisc.pair`'s, through agreement: 5 sibling imports at most
+from ..agreement import agreement_scores, family_summary
 from ..distributed import is_main, init_from_env, check_world, get_device
 from ..viz import plot_agreement, plot_tasks
 
 # %% auto #0
-__all__ = ['RunFolder', 'tasks_from_run', 'topk_table', 'score_with_baselines', 'run_as']
+__all__ = ['RunFolder', 'tasks_from_run', 'topk_table', 'score_with_baselines', 'on_device', 'run_as']
 
 # %% ../../nbs/19_runs.core.ipynb #e81b0ce4
 class RunFolder:
@@ -129,6 +131,20 @@ def score_with_baselines(tasks:list, # tasks to score (may be empty)
         run.save_probs(df.task.tolist(), probs, data.src_idx[ho])
     return df
 
+# %% ../../nbs/19_runs.core.ipynb #b4cd7072
+@contextmanager
+def on_device(device=None, # `cpu`, `cuda`, `cuda:N` or `mps`; default fastai's `default_device()`
+             ):
+    "Inside: fastai's `default_device()` is `device` (checked by `get_device`); outside: as before"
+    d,old = get_device(device),defaults.use_cuda
+    cur = torch.cuda.current_device() if torch.cuda.is_available() else None
+    defaults.use_cuda = d.type != 'cpu'
+    if d.type == 'cuda': torch.cuda.set_device(d)
+    try: yield d
+    finally:
+        defaults.use_cuda = old
+        if cur is not None: torch.cuda.set_device(cur)
+
 # %% ../../nbs/19_runs.core.ipynb #74e026be
 def run_as(dataset:str='digits', # 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV (`taskdisc.data.get_data`)
            n_tasks:int=8, # score this many human-labelled and this many random-labelled tasks
@@ -138,14 +154,17 @@ def run_as(dataset:str='digits', # 'digits', 'cifar10', a fastai archive name, o
            show:bool=True, # progress bar
            size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
            device=None, # where the pairs train: `cpu`, `cuda`, `cuda:N`, `mps` (default fastai's `default_device()`)
-           **protocol, # `Protocol` settings over the data set's
+           protocol:str=None, # a protocol file (`taskdisc calibrate`'s `protocol.json`) instead of the data set's protocol
+           **settings, # `Protocol` settings over the data set's (`taskdisc.protocols.data_protocol`: a preset, or derived from the images)
           )->tuple: # `(scores, summary, out_dir)`
     "Agreement scores of `n_tasks` human-labelled and `n_tasks` random-labelled tasks, written into a run folder"
     if n_tasks < 1: raise ValueError(f"n_tasks must be at least 1, got {n_tasks}")
     data = get_data(dataset, size=size)
-    proto = get_protocol(data.name, **protocol)
+    proto,source = data_protocol(data, protocol, **settings)
     device = get_device(device); check_world(2*n_tasks, 'tasks')  # checked before the folder is made
+    if show and is_main(): print(describe(proto, None, source, estimate_seconds(data, proto, None, 2*n_tasks, device=device, threads=threads)), flush=True)
     with RunFolder(out, 'as', threads) as run:
         df = score_with_baselines([], data, proto, n_tasks, n_tasks, seed, show, run, f"{data.name}, {proto.arch}: agreement score per family", device)
-        run.save_json('config.json', dict(command='as', dataset=str(dataset), size=size, n_tasks=n_tasks, seed=seed, device=str(device), protocol=asdict(proto), seconds=run.seconds))
+        run.save_json('config.json', dict(command='as', dataset=str(dataset), size=size, n_tasks=n_tasks, seed=seed, device=str(device), protocol=asdict(proto),
+                                          protocol_source=source, seconds=run.seconds))
     return df,family_summary(df),run.path

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from fastcore.all import *
-from ..data import ImageData, get_data
+from ..protocols import ImageData, get_data, data_protocol  # `taskdisc.data`'s, through protocols
 from ..tasks import baseline_tasks, save_tasks
-from ..pair import Protocol, get_protocol, pair_metrics, pair_record
+from ..pair import Protocol, pair_metrics, pair_record
 from ..space import (Trajectories, InPCA, record_trajectories, inpca, map_frame, plot_map, family_distances,
                             trajectory_lengths)
-from .core import RunFolder, tasks_from_run
+from .core import RunFolder, tasks_from_run, on_device
 
 # %% auto #0
 __all__ = ['map_scores', 'disagreement_gap', 'plot_agreement_accuracy', 'MapRun', 'run_map']
@@ -80,11 +80,13 @@ def run_map(run:str=None, # a `taskdisc discover` run folder (or a tasks CSV) wh
             threads:int=None, # torch CPU threads during the run (default: torch's choice)
             show:bool=True, # progress bar over tasks
             size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
-            **protocol, # `Protocol` settings over the data set's
+            device=None, # where the networks train: `cpu`, `cuda`, `cuda:N`, `mps` (default fastai's `default_device()`)
+            protocol:str=None, # a protocol file (`taskdisc calibrate`'s `protocol.json`) instead of the data set's protocol
+            **settings, # `Protocol` settings over the data set's (`taskdisc.protocols.data_protocol`: a preset, or derived from the images)
            )->MapRun:
     "Record the trajectories of the networks of discovered, human-labelled and random-labelled tasks, map them with InPCA, write a run folder"
     data = get_data(dataset, size=size)
-    proto = get_protocol(data.name, **protocol)
+    proto,source = data_protocol(data, protocol, **settings)
     disc = list(tasks_from_run(run, n_disc)) if run is not None else []
     if run is not None and not disc: raise ValueError(f"{run} holds no tasks to map (n_disc={n_disc}); pass a `taskdisc discover` folder or a tasks CSV")
     tasks = disc + list(baseline_tasks(data, n_human, n_random, seed))
@@ -94,7 +96,7 @@ def run_map(run:str=None, # a `taskdisc discover` run folder (or a tasks CSV) wh
     rf = RunFolder(out, 'map', threads)
     new = not rf.path.exists()
     try:
-        with rf:
+        with on_device(device) as device, rf:
             traj = record_trajectories(tasks, data, proto, seed, n_points=n_points, show=show)
             emb = inpca(traj.probs)
             k = min(10, emb.coords.shape[1])
@@ -108,7 +110,7 @@ def run_map(run:str=None, # a `taskdisc discover` run folder (or a tasks CSV) wh
             rf.save_probs(traj.points.task.unique(), traj.end_probs(), data.src_idx[traj.holdout_idx])
             rf.write('map_tasks.csv', lambda p: save_tasks(tasks, data, p))
             rf.save_json('config.json', dict(command='map', run=None if run is None else str(run), dataset=str(dataset), n_human=n_human,
-                                             n_random=n_random, n_disc=n_disc, n_points=n_points, seed=seed, protocol=asdict(proto),
+                                             n_random=n_random, n_disc=n_disc, n_points=n_points, seed=seed, device=str(device), protocol=asdict(proto), protocol_source=source,
                                              shares=emb.shares[:k].tolist(), signs=emb.signs[:k].tolist(), seconds=rf.seconds))
     except BaseException:
         if new and rf.path.is_dir() and not any(rf.path.iterdir()): rf.path.rmdir()  # nothing half-written: no empty folder either

@@ -8,10 +8,10 @@ from dataclasses import asdict
 from pathlib import Path
 from fastcore.all import *
 from ..data import get_data, sample_split
-from ..pair import get_protocol
+from ..protocols import data_protocol
 from ..splits import split_targets, evaluate_splits, split_summary, save_split, save_partition
 from ..viz import plot_split
-from .core import RunFolder, tasks_from_run
+from .core import RunFolder, tasks_from_run, on_device
 
 # %% auto #0
 __all__ = ['run_split']
@@ -31,16 +31,18 @@ def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`id
               threads:int=None, # torch CPU threads during the run
               show:bool=True, # progress bar
               size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
-              **protocol, # `Protocol` settings over the data set's
+              device=None, # where the networks train: `cpu`, `cuda`, `cuda:N`, `mps` (default fastai's `default_device()`)
+              protocol:str=None, # a protocol file (`taskdisc calibrate`'s `protocol.json`) instead of the data set's protocol
+              **settings, # `Protocol` settings over the data set's (`taskdisc.protocols.data_protocol`: a preset, or derived from the images)
              )->tuple: # `(results, summary, out_dir)`
     "Adversarial vs random splits for human-labelled targets, written into a run folder"
     data = get_data(dataset, size=size)
     disc = tasks_from_run(tasks, n_disc)
     if n_images: data = data.subset(sample_split(data, n_images, 0, seed)[0])
     for t in disc: t(data)  # a table made for another data set fails here, with the reason
-    proto = get_protocol(data.name, **protocol)
+    proto,source = data_protocol(data, protocol, **settings)
     targets = split_targets(data, n_targets, kway, seed)
-    with RunFolder(out, 'split', threads) as run:
+    with on_device(device) as device, RunFolder(out, 'split', threads) as run:
         df,splits,preds = evaluate_splits(data, targets, disc, proto, seeds=tuple(range(seed, seed+seeds)), show=show)
         if not len(df): raise ValueError("no split could be built: every discovered task equals a target task or its complement")
         run.save_csv('splits.csv', df)
@@ -52,5 +54,6 @@ def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`id
         lab = next(x for x in targets if x.name == t)(data)
         run.save_fig('split.png', plot_split(data, lab, *splits[(t,sp)], preds[(t,sp)], k=4, title=f"target {t}, adversarial split by {sp}"), dpi=90)
         run.save_json('config.json', dict(command='split', tasks=str(tasks), dataset=str(dataset), n_disc=n_disc, n_targets=n_targets, kway=kway,
-                                          n_images=n_images, seeds=seeds, seed=seed, protocol=asdict(proto), seconds=run.seconds))
+                                          n_images=n_images, seeds=seeds, seed=seed, device=str(device), protocol=asdict(proto),
+                                          protocol_source=source, seconds=run.seconds))
     return df,split_summary(df),run.path
