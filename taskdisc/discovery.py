@@ -10,16 +10,18 @@ import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.learner import Learner, Metric
-from fastai.callback.core import Callback, CancelValidException
+from fastai.callback.core import Callback, CancelValidException, CancelBatchException
+from fastai.callback.progress import ProgressCallback
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import get_random_states, set_random_states
 from .data import ImageData
 from .tasknet import TaskNet, head_tasks
 from .objective import DiscoveryConfig, discovery_config, presets, discovery_dls, DiscoveryModel, DiscoveryLoss
+from .distributed import world_size, is_main, check_world, shard, gather, average_grads, from_main
 
 # %% auto #0
-__all__ = ['LossPart', 'DiscoveryTrainer', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'DiscoveryLearner',
-           'discovery_learner']
+__all__ = ['LossPart', 'DiscoveryTrainer', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'check_heads_per_step',
+           'DiscoveryLearner', 'discovery_learner']
 
 # %% ../nbs/07_discovery.ipynb #7a6da50b
 class LossPart(Metric):
@@ -34,21 +36,27 @@ class LossPart(Metric):
     def name(self): return self.key
 
 class DiscoveryTrainer(Callback):
-    "Start each epoch at the first meta-step not done, log the loss parts per meta-step, and skip fastai's validation"
+    "Start each epoch at the first meta-step not done, update the task network with the mean gradient of `learn.heads_per_step` meta-steps, log the loss parts per meta-step, skip fastai's validation"
     order,run_valid = -5,False  # before the Recorder and the progress bar read the epoch's length
     def before_train(self):
         self.dl.start = self.learn.meta_step
-        self.dl.n = len(self.dl.epoch_steps())
-    def after_batch(self): self.learn.discovery_log.append(dict(step=self.yb[1], loss=self.loss.item(), **self.loss_func.parts))
+        self.dl.n = len(self.dl.get_idxs())  # this process's meta-steps of the epoch (all of them in a single process)
+        self.rows,self.per_rank = [],self.learn.heads_per_step//world_size()
+    def before_step(self):
+        if len(self.rows) + 1 < self.per_rank: raise CancelBatchException()  # accumulate: no step, no `zero_grad`
+        if self.learn.heads_per_step > 1: average_grads(self.model.parameters(), self.learn.heads_per_step)
+    def after_batch(self):
+        self.rows.append(dict(step=self.yb[1], loss=self.loss.item(), **self.loss_func.parts))
+        if len(self.rows) == self.per_rank: self.learn.discovery_log += gather(self.rows); self.rows = []  # every process, in step order
     def before_validate(self): raise CancelValidException()
 
 # %% ../nbs/07_discovery.ipynb #e0b860ef
-_resumable = ('n_steps',)  # settings that may differ between a checkpoint and the run that resumes it
+_resumable = ('n_steps','heads_per_step')  # settings that may differ between a checkpoint and the run that resumes it
 
 _before_options = dict(fresh_inits=False, autocast=False, dissimilarity='uniformity')  # what runs did before these settings existed
 
 def check_same_config(saved:dict, cfg:DiscoveryConfig, path=''):
-    "Raise if the checkpoint's configuration `saved` differs from `cfg` in anything but `n_steps`"
+    "Raise if the checkpoint's configuration `saved` differs from `cfg` in anything but `n_steps` and `heads_per_step`"
     now = cfg.to_dict()
     saved = {**DiscoveryConfig().to_dict(), **_before_options, **saved}  # settings added after the checkpoint was made count at what runs did before
     diff = [f"{k}: {saved.get(k)!r} in the checkpoint, {now.get(k)!r} now" for k in sorted(set(now) | set(saved))
@@ -72,39 +80,48 @@ class DiscoveryCheckpoint(Callback):
     def __init__(self, path:str|Path, every:int=50): self.path,self.every = Path(path),every
     @property
     def fname(self): return self.path/'checkpoint.pt'
-    def after_create(self):
-        if self.fname.exists(): self.load()
+    def after_create(self): self.load()
     def before_fit(self): self.saved = self.learn.meta_step
     def after_epoch(self):
         if self.every and self.learn.meta_step//self.every > self.saved//self.every: self.save()
     def after_fit(self): self.save()
 
     def save(self):
-        "Write the checkpoint atomically"
-        self.path.mkdir(parents=True, exist_ok=True)
+        "Write the checkpoint atomically, from the main process only"
         l = self.learn
-        state = dict(config=json.dumps(l.cfg.to_dict()), model=self.model.tasknet.state_dict(), opt=self.opt.state_dict(),
-                     log=json.dumps(l.discovery_log), as_evals=json.dumps([d.to_dict('records') for d in l.as_evals]),
-                     rng=_plain_rng(get_random_states()))
-        tmp = self.fname.with_suffix('.tmp')
-        torch.save(state, tmp)
-        os.replace(tmp, self.fname)
+        if is_main():
+            self.path.mkdir(parents=True, exist_ok=True)
+            state = dict(config=json.dumps(l.cfg.to_dict()), model=self.model.tasknet.state_dict(), opt=self.opt.state_dict(),
+                         log=json.dumps(l.discovery_log), as_evals=json.dumps([d.to_dict('records') for d in l.as_evals]),
+                         rng=_plain_rng(get_random_states()), heads_per_step=l.heads_per_step)
+            tmp = self.fname.with_suffix('.tmp')
+            torch.save(state, tmp)
+            os.replace(tmp, self.fname)
         self.saved = l.meta_step
 
-    def load(self):
-        "Restore the run from the checkpoint"
-        try: state = torch.load(self.fname, weights_only=True)
+    def read(self)->dict:
+        "The checkpoint's contents, or `None` when there is none"
+        if not self.fname.exists(): return None
+        try: return torch.load(self.fname, map_location='cpu', weights_only=True)
         except Exception as e:
             why = ("it holds Python objects other than tensors and plain values, which could run code when loaded"
                    if 'weights_only' in str(e) else f"{type(e).__name__}: {str(e).splitlines()[0]}")
             raise ValueError(f"cannot read the checkpoint {self.fname} ({why}); delete it to start over") from None
-        check_same_config(json.loads(state['config']), self.learn.cfg, self.fname)
+
+    def load(self):
+        "Restore the run from the checkpoint, if there is one: the main process reads it and sends it to the others"
+        state = from_main(self.read)
+        if state is None: return
+        l = self.learn
+        check_same_config(json.loads(state['config']), l.cfg, self.fname)
         self.model.tasknet.load_state_dict(state['model'])
-        if self.opt is None: self.learn.create_opt()
+        if self.opt is None: l.create_opt()
         self.opt.load_state_dict(state['opt'])
-        self.learn.discovery_log = json.loads(state['log'])
-        self.learn.as_evals = [pd.DataFrame(r) for r in json.loads(state['as_evals'])]
+        l.discovery_log = json.loads(state['log'])
+        l.as_evals = [pd.DataFrame(r) for r in json.loads(state['as_evals'])]
         set_random_states(**_numpy_rng(state['rng']))
+        saved = state.get('heads_per_step', 1)  # checkpoints made before the setting existed: one meta-step per update
+        if l.heads_per_step is None and saved % world_size() == 0: l.heads_per_step = saved  # else one per process
 
 # %% ../nbs/07_discovery.ipynb #520494dc
 def load_encoder(tasknet:TaskNet, path:str|Path)->TaskNet:
@@ -118,12 +135,29 @@ def load_encoder(tasknet:TaskNet, path:str|Path)->TaskNet:
                                                "check arch and arch_kwargs") from None
     return tasknet
 
+def check_heads_per_step(n:int, # meta-steps per update of the task network
+                         n_steps:int, # meta-steps of the run
+                         steps_per_epoch:int, # meta-steps per epoch (a cycle over the heads)
+                         done:int=0, # meta-steps already done (a resumed checkpoint's)
+                        ):
+    "Raise, on every process alike, unless the processes can share `n` meta-steps per update and the updates fill every epoch and the run"
+    w = world_size()
+    if n < 1 or n % w: raise ValueError(f"heads_per_step={n} cannot be shared by {w} processes: make it a multiple of {w}, or start {n} processes or a divisor of it")
+    if steps_per_epoch % n: raise ValueError(f"heads_per_step={n} (default: one per process) must divide the {steps_per_epoch} meta-steps of a cycle over the heads: "
+                                             f"use one of {[d for d in range(1, steps_per_epoch+1) if steps_per_epoch % d == 0]}, as processes or heads_per_step")
+    if done % n: raise ValueError(f"the checkpoint stops at meta-step {done}, not a multiple of heads_per_step={n}; resume it with heads_per_step={math.gcd(done, n)}")
+    if n_steps % n: raise ValueError(f"n_steps={n_steps} is not a multiple of heads_per_step={n}; use {n_steps - n_steps % n or n} or {n_steps - n_steps % n + n}")
+
 class DiscoveryLearner(Learner):
-    "A `Learner` that runs task discovery; `cfg`, `discovery_log` (a row per meta-step done) and `as_evals` hold the run"
-    def __init__(self, dls, model, cfg:DiscoveryConfig, **kwargs):
-        self.cfg,self.discovery_log,self.as_evals = cfg,[],[]  # before `after_create`, which may resume them
+    "A `Learner` that runs task discovery; `cfg`, `discovery_log` (a row per meta-step done), `as_evals` and `heads_per_step` hold the run"
+    def __init__(self, dls, model, cfg:DiscoveryConfig,
+                 heads_per_step:int=None, # meta-steps averaged per update, shared by the processes; default the checkpoint's, or one per process
+                 **kwargs):
+        self.cfg,self.discovery_log,self.as_evals,self.heads_per_step = cfg,[],[],heads_per_step  # before `after_create`, which may resume them
         super().__init__(dls, model, **kwargs)
         self.recorder.train_metrics,self.recorder.valid_metrics = True,False
+        self.heads_per_step = ifnone(self.heads_per_step, world_size())
+        check_heads_per_step(self.heads_per_step, self.cfg.n_steps, self.dls.train.steps_per_epoch, self.meta_step)
 
     @property
     def meta_step(self)->int:
@@ -138,6 +172,7 @@ class DiscoveryLearner(Learner):
     def fit_steps(self, n_steps:int=None):
         "Run meta-steps until `n_steps` (default `cfg.n_steps`) are done, counting those of a resumed checkpoint"
         n = n_steps or self.cfg.n_steps
+        check_heads_per_step(self.heads_per_step, n, self.dls.train.steps_per_epoch, self.meta_step)
         self.dls.train.n_steps,spe = n,self.dls.train.steps_per_epoch
         if self.meta_step < n: self.fit((n-1)//spe - self.meta_step//spe + 1)  # an epoch ends at a multiple of `spe`
         return self
@@ -163,13 +198,19 @@ def discovery_learner(data:ImageData, # the images
                       ckpt_every:int=50, # with `path`: checkpoint at the first epoch end after every this many meta-steps
                       cbs:list=None, # more callbacks, e.g. `taskdisc.agreement.ASEval`
                       device=None,
+                      heads_per_step:int=None, # meta-steps averaged per update; default `cfg.heads_per_step` if set, else the checkpoint's, else one per process
                      )->DiscoveryLearner:
-    "A `DiscoveryLearner` on `data`, resumed from `path/checkpoint.pt` if it exists"
+    "A `DiscoveryLearner` on `data`, resumed from `path/checkpoint.pt` if it exists; under `torchrun` the processes share its meta-steps"
     cfg = (cfg or DiscoveryConfig()).check(len(data))
+    check_world(cfg.n_heads, 'heads')
     dls = discovery_dls(data, cfg, device=device)
+    if world_size() > 1:  # this process's meta-steps (fastai's `DataLoader` methods are replaceable)
+        steps = dls.train.get_idxs; dls.train.get_idxs = lambda: shard(steps())
     tn = TaskNet(cfg.arch, data.shape, cfg.h_dim, cfg.n_heads, cfg.temp, seed=cfg.seed, **cfg.arch_kwargs)
     if cfg.encoder_weights: load_encoder(tn, cfg.encoder_weights)
     if cfg.freeze_encoder: tn.encoder.requires_grad_(False)
     cbs = [DiscoveryTrainer()] + ([DiscoveryCheckpoint(path, ckpt_every)] if path else []) + L(cbs)
-    return DiscoveryLearner(dls, DiscoveryModel(tn), cfg, loss_func=DiscoveryLoss(tn, cfg, data.shape), lr=cfg.lr,
-                            opt_func=partial(OptimWrapper, opt=torch.optim.Adam), metrics=[LossPart('as_loss'), LossPart(cfg.dissimilarity)], cbs=cbs)
+    learn = DiscoveryLearner(dls, DiscoveryModel(tn), cfg, ifnone(heads_per_step, getattr(cfg, 'heads_per_step', None)), loss_func=DiscoveryLoss(tn, cfg, data.shape),
+                             lr=cfg.lr, opt_func=partial(OptimWrapper, opt=torch.optim.Adam), metrics=[LossPart('as_loss'), LossPart(cfg.dissimilarity)], cbs=cbs)
+    if not is_main(): learn.remove_cb(ProgressCallback); learn.logger = noop  # one progress table, the main process's
+    return learn

@@ -12,7 +12,7 @@ from fastai.torch_core import default_device
 
 # %% auto #0
 __all__ = ['available_devices', 'get_device', 'init_from_env', 'rank', 'world_size', 'is_main', 'check_world', 'shard', 'gather',
-           'independent']
+           'independent', 'average_grads', 'from_main']
 
 # %% ../nbs/02b_distributed.ipynb #0f20a3aa
 def available_devices()->list:
@@ -81,3 +81,29 @@ def gather(objs:list, # this rank's results, one per item of `shard(items)`, in 
 def independent():
     "Inside, fastai's `Learner`s train as in one process: each rank fits its own networks"
     with modified_env(WORLD_SIZE='1'): yield  # fastai all-gathers the smoothed loss every batch when WORLD_SIZE > 1 (`maybe_gather`)
+
+# %% ../nbs/02b_distributed.ipynb #123742b9
+def average_grads(params, # parameters whose `.grad` hold this process's sum of gradients
+                  n:int=None, # number of losses those sums add up over all processes; default `world_size()`
+                 ):
+    "Sum each gradient over all processes and divide it by `n`: the gradient of the mean loss, on every process"
+    gs = [p.grad for p in params if p.grad is not None]
+    if world_size() > 1 and gs:
+        flat = torch.cat([g.flatten() for g in gs])  # one collective for the whole network
+        dist.all_reduce(flat)
+        for g,f in zip(gs, flat.split([g.numel() for g in gs])): g.copy_(f.view_as(g))
+    n = n or world_size()
+    if n != 1:
+        for g in gs: g.div_(n)
+
+def from_main(f:callable):
+    "`f()` called on the main process only; its result, or the exception it raised, on every process"
+    if world_size() == 1: return f()
+    res = [None]
+    if is_main():
+        try: res = [(True, f())]
+        except Exception as e: res = [(False, e)]
+    dist.broadcast_object_list(res, 0)
+    ok,v = res[0]
+    if not ok: raise v
+    return v
