@@ -30,6 +30,7 @@ class Environments:
     eta:float # requested label noise
     n_train:int # the first `n_train` environments are for training, the rest for testing
     gray:bool=False # the spurious task is the colour channel: the oracle sees the channels summed
+    drawn:bool=False # label noise and spurious task are random draws given `y_clean` (Colored digits): `redraw` can draw them afresh
 
     @property
     def n_envs(self): return len(self.p)
@@ -116,6 +117,17 @@ def environments(data:ImageData, # the images
     return Environments(data, ix, env, torch.where(flip, 1-y[ix], y[ix]), y[ix], tau[ix], tuple(p), eta, n_train)
 
 # %% ../nbs/12_environments.ipynb #89857e53
+def _draw(y_clean, env, p, eta, g=None):
+    "Observed labels (`y_clean` flipped with probability `eta`) and colours (the label flipped with probability `1 - p[env]`)"
+    y = y_clean ^ (torch.rand(len(y_clean), generator=g) < eta).long()
+    return y,y ^ (torch.rand(len(y), generator=g) < 1 - torch.tensor(p, dtype=torch.float)[env]).long()
+
+def _paint(gray, z):
+    "Two-channel images: each `(h, w)` grayscale image of `gray` in channel `z`, the other channel dark"
+    x = gray.new_zeros(len(gray), 2, *gray.shape[1:])
+    x[torch.arange(len(gray)), z] = gray
+    return x
+
 def colored_digits(p:tuple=(0.8,0.9,0.1), # P(colour = observed label) per environment, the IRM paper's values
                    eta:float=0.25, # label noise
                    sizes:tuple=(600,600,597), # images per environment (digits has 1,797)
@@ -131,13 +143,20 @@ def colored_digits(p:tuple=(0.8,0.9,0.1), # P(colour = observed label) per envir
     perm = torch.randperm(len(d), generator=g)[:sum(sizes)]
     env = torch.cat([torch.full((n,), e) for e,n in enumerate(sizes)])
     y_clean = (d.y[perm] >= 5).long()
-    y = y_clean ^ (torch.rand(len(perm), generator=g) < eta).long()
-    z = y ^ (torch.rand(len(perm), generator=g) < 1 - torch.tensor(p, dtype=torch.float)[env]).long()
-    x = torch.zeros(len(perm), 2, *d.shape[1:], dtype=torch.uint8)
-    x[torch.arange(len(perm)), z] = d.x[perm, 0]
-    data = ImageData(x, d.y[perm], d.classes, name='colored-digits', src_idx=perm)
+    y,z = _draw(y_clean, env, p, eta, g)
+    data = ImageData(_paint(d.x[perm, 0], z), d.y[perm], d.classes, name='colored-digits', src_idx=perm)
     return Environments(data, torch.arange(len(perm)), env, y, y_clean, z, tuple(p), eta,
-                        len(p)-1 if n_train is None else n_train, gray=True)
+                        len(p)-1 if n_train is None else n_train, gray=True, drawn=True)
+
+@patch
+def redraw(self:Environments, i:Tensor, # positions of the images in `self`
+           g:torch.Generator=None, # random numbers of the draws
+          )->tuple: # `(x, y, tau)`: `uint8` images, observed labels, colours
+    "Fresh label noise and colours for images `i`, drawn as `colored_digits` draws them; grayscale images keep their pixels"
+    if not self.drawn: raise ValueError("only drawn environments (Colored digits) can be redrawn: a discovered task is a fixed feature of each image; use redraw=False")
+    y,z = _draw(self.y_clean[i], self.env[i], self.p, self.eta, g)
+    x = self.data.x[self.idx[i]]
+    return (_paint(x.sum(1).to(torch.uint8), z) if self.gray else x),y,z
 
 # %% ../nbs/12_environments.ipynb #523a6c87
 def oracle_environments(envs:Environments, # environments to make an oracle for
@@ -170,7 +189,8 @@ class EnvDL(DataLoader):
     def __init__(self, x:Tensor, y:Tensor, env:Tensor, group:Tensor,
                  bs:int=None, # images per environment in a batch; `None`: all of them
                  n_batches:int=1, # batches per epoch
-                 seed:int=None, # seed of the shuffling
+                 seed:int=None, # seed of the shuffling (and of the draws)
+                 redraw:callable=None, # `redraw(idx, generator) -> (x, y, tau)`: fresh images, labels and spurious task of each batch
                  **kwargs):
         self.env_idxs = [(env == e).nonzero().flatten() for e in env.unique()]
         small = min(len(i) for i in self.env_idxs)
@@ -178,9 +198,10 @@ class EnvDL(DataLoader):
             raise ValueError(f"batch size {bs} per environment but the smallest environment has {small} images; use a smaller bs or larger environments")
         super().__init__(TensorDataset(x, y, env, group), bs=bs or small, shuffle=True, n=len(x), **kwargs)
         if seed is not None: self.rng = random.Random(seed)
-        self.bs_env,self.n_batches,self.n_inp = bs,n_batches,1
+        self.bs_env,self.n_batches,self.n_inp,self.redraw = bs,n_batches,1,redraw
     def __len__(self): return self.n_batches
     def get_idxs(self):
+        if self.redraw: self.g = torch.Generator().manual_seed(self.rng.randint(0, 2**31))
         if self.bs_env is None: return [torch.cat(self.env_idxs)]*self.n_batches
         g,per_env = torch.Generator().manual_seed(self.rng.randint(0, 2**31)),[]
         for ix in self.env_idxs:
@@ -189,4 +210,7 @@ class EnvDL(DataLoader):
             per_env.append(s[:self.n_batches*self.bs_env].view(self.n_batches, self.bs_env))
         return list(torch.cat(per_env, 1))
     def create_batches(self, samps):
-        for idx in samps: yield tuple(t[idx] for t in self.dataset.tensors)
+        for idx in samps:
+            x,y,env,group = (t[idx] for t in self.dataset.tensors)
+            if self.redraw: x,y,tau = self.redraw(idx, self.g); group = 2*y + tau
+            yield x,y,env,group
