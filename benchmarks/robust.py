@@ -9,28 +9,37 @@ Targets (issue 15): the drop >= 0.20; at least one invariance method recovers >=
 
 Make the default discovery run first (about 5 minutes on 2 cores):
     python -c "from taskdisc.runs.discover import run_discover; run_discover('digits', out='/tmp/disc-digits', threads=2, show=False)"
-Run: python benchmarks/robust.py /tmp/disc-digits [--seeds 2] [--threads 2] [--steps 1000] [--arch mlp] [--out DIR]
+Run: python benchmarks/robust.py /tmp/disc-digits [--seeds 2] [--threads 2] [--arch mlp] [--hidden 390] [--lr 5e-4] [--steps 501]
+         [--augment] [--n_targets 3] [--n_spurious 3] [--sizes 500,500,500] [--size 16] [--out DIR]
+Training defaults are `InvarianceConfig`'s (the IRM paper's script); the digits figures in benchmarks/README.md
+before those defaults used --hidden 64 --lr 1e-3 --steps 1000 --augment.
+CIFAR-10: TASKDISC_CIFAR10=path/to/cifar10.tgz python benchmarks/robust.py <cifar10 run> --size 16 --sizes 500,500,500 --seeds 1
 """
 import argparse, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import pandas as pd, torch
+from taskdisc.invariance import InvarianceConfig
 from taskdisc.runs.robust import run_robust, shortcut_drop
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('run'); p.add_argument('--dataset'); p.add_argument('--seeds', type=int, default=2)
-    p.add_argument('--threads', type=int, default=2); p.add_argument('--steps', type=int, default=1000)
+    c = InvarianceConfig()
+    p.add_argument('--threads', type=int, default=2); p.add_argument('--steps', type=int, default=c.steps)
+    p.add_argument('--hidden', type=int, default=c.arch_kwargs['hidden']); p.add_argument('--lr', type=float, default=c.lr)
+    p.add_argument('--augment', action='store_true'); p.add_argument('--sizes'); p.add_argument('--size', type=int)
     p.add_argument('--arch', default='mlp'); p.add_argument('--n_targets', type=int, default=3); p.add_argument('--n_spurious', type=int, default=3)
     p.add_argument('--methods', default='erm,irm,vrex,groupdro,fish,oracle'); p.add_argument('--out')
     a = p.parse_args()
-    kw = dict(arch=a.arch, arch_kwargs={} if a.arch != 'mlp' else dict(hidden=64, n_layers=2))
+    kw = dict(arch=a.arch, arch_kwargs={} if a.arch != 'mlp' else dict(hidden=a.hidden, n_layers=2), lr=a.lr, augment=a.augment)
+    sizes = tuple(int(s) for s in a.sizes.split(',')) if a.sizes else None
     t0 = time.time()
     table,summ,out = run_robust(a.run, a.dataset, methods=a.methods.split(','), n_targets=a.n_targets, n_spurious=a.n_spurious, seeds=a.seeds,
-                                out=a.out, threads=a.threads, show=False, steps=a.steps, **kw)
+                                sizes=sizes, size=a.size, out=a.out, threads=a.threads, show=False, steps=a.steps, **kw)
     secs = time.time() - t0
     envs = pd.read_json(out/'config.json', typ='series')['pairs']
     print(f"{a.run}: {a.n_targets} targets x {a.n_spurious} discovered tasks, environment sizes {envs[0][2]} (first pair), p (0.8, 0.9, 0.1), "
-          f"eta 0.25, {a.seeds} seeds, {a.arch}, {a.steps} full-batch Adam steps, {a.threads} threads, torch {torch.__version__}; run folder {out}")
+          f"eta 0.25, {a.seeds} seeds, {a.arch} {kw['arch_kwargs']}, lr {a.lr}, {a.steps} full-batch Adam steps, augment {a.augment}, image size {a.size or 'as stored'}, {a.threads} threads, torch {torch.__version__}; run folder {out}")
     print("summary (mean over pairs; mean ± std over seeds):")
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     d = shortcut_drop(table)

@@ -154,13 +154,14 @@ methods = {'erm': None, 'irm': IRM, 'vrex': VREx, 'groupdro': GroupDRO, 'fish': 
 class InvarianceConfig:
     "Training shared by every method, and each method's options"
     arch:str='mlp' # architecture (`taskdisc.models.archs`)
-    arch_kwargs:dict=field(default_factory=lambda: dict(hidden=64, n_layers=2)) # passed to the architecture
-    lr:float=1e-3 # Adam's learning rate
+    arch_kwargs:dict=field(default_factory=lambda: dict(hidden=390, n_layers=2)) # passed to the architecture (the IRM script's MLP)
+    lr:float=5e-4 # Adam's learning rate (the IRM script's 0.00049)
     l2:float=0.0011 # weight of the squared weight norm in the loss (the IRM script's value)
     bs:int=None # images per environment in a batch; `None`: full batches
-    steps:int=1000 # training steps
-    augment:bool=True # shift training images by up to one pixel
-    opts:dict=field(default_factory=lambda: dict(irm=dict(weight=1e4))) # per method, overriding its defaults
+    steps:int=501 # training steps (the IRM script's)
+    augment:bool=False # shift training images by up to one pixel
+    redraw:bool=True # draw label noise and colours afresh at every step where the environments are `drawn` (Colored digits)
+    opts:dict=field(default_factory=dict) # per method, overriding its defaults, e.g. `dict(irm=dict(weight=1e4))`
 
 def _check_method(method):
     if method not in methods: raise ValueError(f"unknown method {method!r}; use one of {list(methods)}")
@@ -184,7 +185,8 @@ def invariance_learner(envs:Environments, # the environments
     d = envs.data
     mean,std = d.stats()
     x,tr = d.x[envs.idx],envs.is_train
-    trn = EnvDL(x[tr], envs.y[tr], envs.env[tr], envs.group[tr], bs=cfg.bs, n_batches=cfg.steps, seed=seed,
+    rd = envs.subset(tr).redraw if cfg.redraw and envs.drawn else None
+    trn = EnvDL(x[tr], envs.y[tr], envs.env[tr], envs.group[tr], bs=cfg.bs, n_batches=cfg.steps, seed=seed, redraw=rd,
                 after_batch=ImageBatchTfm(mean, std, int(cfg.augment)), device=device)
     val = EnvDL(x, envs.y, envs.env, envs.group, after_batch=ImageBatchTfm(mean, std), device=device)
     model = get_model(cfg.arch, d.shape, 2, seed=seed, **cfg.arch_kwargs).to(device)

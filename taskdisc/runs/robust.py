@@ -27,6 +27,7 @@ def robust_environments(run:str|Path=None, # a `taskdisc discover` run folder, o
                         eta:float=0.25, # label noise
                         sizes:tuple=None, # images per environment (default: `environments`' or `colored_digits`')
                         seed:int=0, # seed of the targets and of the environments
+                        size:int=None, # resize the run's images to `size` x `size` (default: as stored)
                        )->list: # `[(target, spurious, Environments)]`
     "The environments of every target and spurious task of a run, or of Colored digits"
     if dataset == 'colored-digits':
@@ -38,7 +39,7 @@ def robust_environments(run:str|Path=None, # a `taskdisc discover` run folder, o
     if dataset is None:
         cfg = run/'config.json' if run.is_dir() else run.parent/'config.json'
         dataset = json.loads(cfg.read_text()).get('args', {}).get('dataset', 'digits') if cfg.exists() else 'digits'
-    data,spurious = get_data(dataset),tasks_from_run(run, n_spurious)
+    data,spurious = get_data(dataset, **({'size': size} if size else {})),tasks_from_run(run, n_spurious)
     if not spurious: raise ValueError(f"{run} holds no tasks; pass a `taskdisc discover` run folder or a tasks CSV")
     res = []
     for t in human_tasks(data.classes, n=n_targets, seed=seed):
@@ -68,6 +69,7 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
                random_split:bool=True, # also ERM on a random split of the same images, as method 'erm-random'
                out:str|Path=None, # run folder; default a new `taskdisc-robust-<time>`
                seed:int=0, # seed of targets and environments, and the first training seed
+               size:int=None, # resize the run's images to `size` x `size`, e.g. 16 for CIFAR-10 (default: as stored)
                threads:int=None, # torch CPU threads during the run
                device=None, # where the methods train: `cpu`, `cuda`, `cuda:N`, `mps` (default fastai's `default_device()`)
                show:bool=True, # progress bar over runs
@@ -78,7 +80,7 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
     if bad: raise ValueError(f"unknown training options {sorted(bad)}; use fields of InvarianceConfig: {list(InvarianceConfig.__dataclass_fields__)}")
     cfg = InvarianceConfig(**config)
     methods = list(methods) + (['erm-random'] if random_split and 'erm-random' not in methods else [])
-    pairs = robust_environments(run, dataset, n_targets, n_spurious, p, eta, sizes, seed)
+    pairs = robust_environments(run, dataset, n_targets, n_spurious, p, eta, sizes, seed, size)
     device = _check(pairs, methods, cfg, device)
     jobs = [(k,m,s) for k in range(len(pairs)) for m in methods for s in range(seed, seed+seeds)]
     with RunFolder(out, 'robust', threads) as rf:
@@ -94,7 +96,7 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
         title = f"{'Colored digits' if dataset == 'colored-digits' else Path(run).name}: {len(pairs)} target x spurious pairs, {seeds} seeds"
         rf.save_fig('robust.png', plot_invariance(summ, best=1-eta, title=title).figure)
         rf.save_json('config.json', dict(command='robust', run=str(run) if run else None, dataset=dataset, methods=methods, n_targets=n_targets,
-                                         n_spurious=n_spurious, seeds=seeds, p=p, eta=eta, sizes=sizes, seed=seed, device=str(device),
+                                         n_spurious=n_spurious, seeds=seeds, p=p, eta=eta, sizes=sizes, size=size, seed=seed, device=str(device),
                                          pairs=[(t,s,e.stats().n.tolist()) for t,s,e in pairs], training=cfg.__dict__, seconds=rf.seconds))
     return table,summ,rf.path
 
