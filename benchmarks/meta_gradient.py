@@ -23,7 +23,18 @@ interleaved per T, and the whole sweep runs `--rounds` times. A mode's time is t
 meta-steps (noise from other work on the machine only ever adds time, as `timeit` notes); its memory the
 largest peak. Prints wall and CPU times, memory and the ratios to `higher`.
 
+`--policies` prints instead, in one process, the precision policies of `taskdisc.precision` on the meta path
+(`unrolled_agreement` forward and backward into the soft labels, the two networks in two threads as discovery
+runs them) for two configurations -- digits discovery (inner CNN 16-32-64 on 1x8x8, 128 training images per
+step, T=10, held-out 256: `taskdisc discover`'s defaults) and CIFAR-like (CNN 32-64-128 on 3x32x32, `--bs`,
+T=5) --: training images/s through the unroll, GFLOP/s (FLOPs of one fp32 meta-gradient counted with
+`torch.utils.flop_counter.FlopCounterMode`, one thread, as the counter sees only its own thread) and the share of
+the best-dtype matmul peak, under fp32 and each option (interleaved, fastest of `--repeats`x3), the cosine of
+each option's meta-gradient with fp32's, and what `precision='auto'` picks (`meta_policy`, a fresh
+measurement in a temporary cache).
+
 Run: python benchmarks/meta_gradient.py [--T 5 20] [--threads 2] [--repeats 3] [--rounds 2] [--shape 3 32 32] [--bs 256] [--modes ...] [--check]
+     python benchmarks/meta_gradient.py --policies [--threads 2] [--repeats 5]
 (`--modes` takes: higher taskdisc taskdisc-seq taskdisc-ckpt taskdisc-ckpt4 taskdisc-bf16 taskdisc-seq-bf16)
 """
 import argparse, json, resource, subprocess, sys, time, warnings
@@ -86,6 +97,47 @@ def one(mode, T, a):
         times.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
     print(json.dumps(dict(mode=mode, T=T, seconds=min(times), cpu_seconds=min(cpu), peak_mb=rss_mb() - base)))
 
+def policies(a):
+    "The precision policies on the meta path (see `--policies` above)"
+    import os, tempfile
+    import torch.nn.functional as F
+    from torch.utils.flop_counter import FlopCounterMode
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from precision import matmul_peak, cpu_info
+    from taskdisc.meta import unrolled_agreement, meta_policy
+    from taskdisc.pair import seeded_pair
+    from taskdisc.precision import available_policies
+    torch.set_num_threads(a.threads)
+    peak = {'fp32': matmul_peak(torch.float32), 'bf16': matmul_peak(torch.bfloat16)}
+    name,flags = cpu_info()
+    print(f"{name} ({' '.join(flags)}), {a.threads} threads, torch {torch.__version__}; matmul peak fp32 {peak['fp32']:.0f}, "
+          f"bf16 {peak['bf16']:.0f} GFLOP/s; shares are of the best, {max(peak.values()):.0f}")
+    configs = [('digits discovery', (1,8,8), (16,32,64), 128, 256, 10, 0.1), ('CIFAR-like', (3,32,32), (32,64,128), a.bs, a.bs, 5, 0.01)]
+    for label,shape,widths,bs,hbs,T,lr in configs:
+        g = torch.Generator().manual_seed(0)
+        xs,xh,q0 = torch.randn(T, bs, *shape, generator=g),torch.randn(hbs, *shape, generator=g),torch.rand(T, bs, generator=g)
+        models = seeded_pair('cnn', shape, 2, seeds=(0,1), widths=widths)
+        def grad(p, **kw):
+            q = q0.clone().requires_grad_()
+            unrolled_agreement(models, xs, q, xh, T, lr, precision=p, **kw)[0].backward()
+            return q.grad
+        with FlopCounterMode(display=False) as fc: ref = grad('fp32', parallel=False)
+        flops,cands,times = fc.get_total_flops(),available_policies(),{}
+        for p in cands: grad(p)  # warm-up
+        for _ in range(a.repeats):
+            for p in cands:
+                t0 = time.perf_counter(); grad(p); times[p] = min(times.get(p, float('inf')), time.perf_counter() - t0)
+        with tempfile.TemporaryDirectory() as d:
+            os.environ['TASKDISC_CACHE'] = d
+            auto = meta_policy(models, list(xs), list(q0), xh, inner_lr=lr)
+        os.environ.pop('TASKDISC_CACHE')
+        print(f"\n{label}: inner CNN {'-'.join(map(str, widths))} on {shape}, {bs} training images per step (half per network), T={T}, "
+              f"held-out {hbs}; {flops/1e9:.2f} GFLOP per meta-gradient; auto picks {auto!r}")
+        for p in cands:
+            cos = F.cosine_similarity(grad(p).flatten(), ref.flatten(), 0).item()
+            print(f"  {p:19s} {T*bs/times[p]:8.0f} images/s  {flops/times[p]/1e9:6.1f} GFLOP/s  {flops/times[p]/1e9/max(peak.values()):6.1%} of peak"
+                  f"  x{times['fp32']/times[p]:.2f} vs fp32  {times[p]*1e3:7.1f} ms/meta-gradient  cosine with fp32 {cos:.4f}")
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--T', type=int, nargs='+', default=[5, 20]); p.add_argument('--threads', type=int, default=2)
@@ -94,8 +146,10 @@ def main():
     p.add_argument('--bs', type=int, default=256, help='inner training batch per step (split between the two networks)')
     p.add_argument('--modes', nargs='+', default=['higher', 'taskdisc', 'taskdisc-seq', 'taskdisc-ckpt', 'taskdisc-bf16'])
     p.add_argument('--check', action='store_true', help='only check that higher and taskdisc give the same loss and gradient, per T')
+    p.add_argument('--policies', action='store_true', help='only the precision policies on the meta path (digits discovery and CIFAR-like)')
     p.add_argument('--one', nargs=2, help=argparse.SUPPRESS)
     a = p.parse_args()
+    if a.policies: return policies(a)
     if a.one: return one(a.one[0], int(a.one[1]), a)
     if a.check: return [one('check', T, a) for T in a.T]
     print(f"inner nets: cnn 32-64-128 on {tuple(a.shape)}, {a.bs//2} images per network per inner step, held-out batch {a.bs}; "

@@ -14,8 +14,9 @@ from fastai.callback.core import Callback
 from .data import cache_dir
 
 # %% auto #0
-__all__ = ['policies', 'bf16_supported', 'check_policy', 'to_layout', 'model_to_layout', 'policy_autocast', 'time_policies',
-           'choose_policy', 'machine_key', 'config_key', 'policy_cache', 'auto_policy', 'Precision']
+__all__ = ['policies', 'bf16_supported', 'check_policy', 'to_layout', 'model_to_layout', 'policy_autocast', 'time_steps',
+           'time_policies', 'choose_policy', 'machine_key', 'config_key', 'policy_cache', 'available_policies',
+           'cached_policy', 'auto_policy', 'Precision']
 
 # %% ../nbs/02c_precision.ipynb #cddfbca3
 policies = ('fp32', 'bf16', 'channels_last', 'bf16+channels_last')
@@ -67,6 +68,26 @@ def _stepper(model, xb, yb, loss_func, policy, device):
         loss.backward(); opt.step(); opt.zero_grad()
     return step
 
+def time_steps(makers:dict, # `{policy: make}`: `make()` returns the step function of that policy
+               device=None, # where the steps run (CUDA is synchronized around each measurement)
+               steps:int=3, # steps a measurement
+               repeats:int=3, # measurements of each, interleaved; the fastest counts
+              )->dict: # `{policy: seconds a step}`; an option that fails is left out with a one-line warning
+    "Seconds a step takes under each policy of `makers`, after one warm-up step each; the random state is left as it was"
+    device,times,runs = device or 'cpu',{},{}
+    with torch.random.fork_rng(devices=[]):
+        for p,make in makers.items():
+            try: runs[p] = make(); runs[p]()  # warm-up: kernels, allocations
+            except Exception as e:
+                if p == 'fp32': raise  # the step itself fails
+                runs.pop(p, None); warnings.warn(f"precision {p!r} failed on this path ({type(e).__name__}: {e}); left out")
+        for _ in range(repeats):
+            for p,f in runs.items():
+                _sync(device); t0 = time.perf_counter()
+                for _ in range(steps): f()
+                _sync(device); times[p] = min(times.get(p, float('inf')), (time.perf_counter()-t0)/steps)
+    return times
+
 def time_policies(model:nn.Module, # the network, left unchanged
                   xb:tuple, # a batch of inputs, as a tuple
                   yb:tuple, # its targets, as a tuple
@@ -76,19 +97,8 @@ def time_policies(model:nn.Module, # the network, left unchanged
                   repeats:int=3, # measurements of each, interleaved; the fastest counts
                  )->dict: # `{policy: seconds a step}`; an option that fails is left out with a one-line warning
     "Seconds a training step of a copy of `model` on `(xb, yb)` takes under each of `candidates`"
-    device,times,runs = xb[0].device,{},{}
-    with torch.random.fork_rng(devices=[]):
-        for p in candidates:
-            try: runs[p] = _stepper(model, xb, yb, loss_func, p, device); runs[p]()  # warm-up: kernels, allocations
-            except Exception as e:
-                if p == 'fp32': raise  # the network itself fails
-                runs.pop(p, None); warnings.warn(f"precision {p!r} failed on this network ({type(e).__name__}: {e}); left out")
-        for _ in range(repeats):
-            for p,f in runs.items():
-                _sync(device); t0 = time.perf_counter()
-                for _ in range(steps): f()
-                _sync(device); times[p] = min(times.get(p, float('inf')), (time.perf_counter()-t0)/steps)
-    return times
+    device = xb[0].device
+    return time_steps({p: partial(_stepper, model, xb, yb, loss_func, p, device) for p in candidates}, device, steps, repeats)
 
 def choose_policy(times:dict, # `{policy: seconds a step}`, with 'fp32'
                   margin:float=1.1, # an option must be this many times faster than fp32 to be chosen
@@ -128,6 +138,23 @@ def _write_cache(entries:dict):
     os.replace(tmp, f)
 
 # %% ../nbs/02c_precision.ipynb #7100fa32
+def available_policies(device=None)->list:
+    "The policies `device` can run: all of `policies` with bfloat16 matrix units, else those without 'bf16'"
+    return [p for p in policies if 'bf16' not in p or bf16_supported(device)]
+
+def cached_policy(key:str, # the machine and the configuration, e.g. `machine_key()` and `config_key(...)`
+                  measure, # `measure()` returns `{policy: seconds a step}`, with 'fp32'
+                  margin:float=1.1, # an option must be this many times faster than fp32
+                  cache:bool=True, # read and write the measurement in `policy_cache()`
+                 )->str:
+    "`choose_policy` on the times of `key` in `policy_cache()`; measured with `measure()` and written there the first time"
+    entry = _read_cache().get(key) if cache else None
+    if entry is None:
+        times = measure()
+        entry = dict(ms={p: round(t*1e3, 4) for p,t in times.items()}, speedup={p: round(times['fp32']/t, 3) for p,t in times.items()})
+        if cache: _write_cache({key: entry})
+    return choose_policy(entry['ms'], margin)
+
 def auto_policy(model:nn.Module, # the network
                 xb:tuple, # a batch of inputs, as a tuple
                 yb:tuple, # its targets, as a tuple
@@ -139,14 +166,8 @@ def auto_policy(model:nn.Module, # the network
                )->str:
     "The policy `auto` picks to train `model` on batches like `(xb, yb)` here: measured once per machine and configuration"
     device = xb[0].device
-    key = f"{machine_key(device)} | {config_key(model, xb)}"
-    entry = _read_cache().get(key) if cache else None
-    if entry is None:
-        cands = [p for p in policies if 'bf16' not in p or bf16_supported(device)]
-        times = time_policies(model, xb, yb, loss_func, cands, steps, repeats)
-        entry = dict(ms={p: round(t*1e3, 4) for p,t in times.items()}, speedup={p: round(times['fp32']/t, 3) for p,t in times.items()})
-        if cache: _write_cache({key: entry})
-    return choose_policy(entry['ms'], margin)
+    measure = lambda: time_policies(model, xb, yb, loss_func, available_policies(device), steps, repeats)
+    return cached_policy(f"{machine_key(device)} | {config_key(model, xb)}", measure, margin, cache)
 
 # %% ../nbs/02c_precision.ipynb #e27252e7
 class Precision(Callback):
