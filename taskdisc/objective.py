@@ -53,6 +53,7 @@ class DiscoveryConfig:
     encoder_weights:str=None # regulated discovery: load the encoder backbone from this file first
     second_order:bool=True # exact meta-gradient; `False` drops the Hessian term of the inner steps
     grad_checkpoint:bool=False # reentrant gradient checkpoint around each inner step (less memory, more time)
+    embed_checkpoint:bool=False # recompute the task network on each inner batch in the backward pass instead of keeping its activations (reference: inside the checkpointed inner step)
     autocast:bool=False # inner networks under bfloat16 autocast (`taskdisc.meta`): faster on larger images, approximate
     seed:int=0 # seed of the image split, the batches, the head order and all initializations
     fixed_holdout:bool=False # the same first `holdout_bs` held-out images at every meta-step (the reference's unshuffled loader), not a random draw
@@ -84,7 +85,8 @@ presets = {'cifar10': dict(arch=_cifar.arch, arch_kwargs=_cifar.arch_kwargs, inn
                            n_train=_cifar.n_train, n_holdout=_cifar.n_holdout, n_steps=300),
            'paper': dict(dataset='cifar10', arch=_paper.arch, arch_kwargs=_paper.arch_kwargs, inner_arch=_paper.arch, inner_kwargs=_paper.arch_kwargs,
                          h_dim=32, n_heads=32, temp=10., T=50, inner_lr=0.005, bs=512, holdout_bs=512, fixed_holdout=True, lam=25., unif_t=2.,
-                         lr=1e-3, n_steps=100_000, n_train=_paper.n_train, n_holdout=_paper.n_holdout, grad_checkpoint=True)}
+                         lr=1e-3, n_steps=100_000, n_train=_paper.n_train, n_holdout=_paper.n_holdout, grad_checkpoint=True,
+                         embed_checkpoint=True)}
 
 def discovery_config(name:str='digits', # data set name (`ImageData.name`) or 'paper'; names without a preset get the defaults
                      **overrides, # `DiscoveryConfig` settings that win over the preset
@@ -173,8 +175,13 @@ def head_for_step(step:int, n_heads:int, seed:int=0)->int:
 # %% ../nbs/06a_objective.ipynb #808703d5
 class DiscoveryModel(nn.Module):
     "Embed each of the `T` training batches with the task network; returns `(xs, h)`, `h` of shape `(T, bs, h_dim)`"
-    def __init__(self, tasknet:TaskNet): super().__init__(); self.tasknet = tasknet
-    def forward(self, xs:Tensor)->tuple: return xs,torch.stack([self.tasknet.embed(x) for x in xs])
+    def __init__(self, tasknet:TaskNet,
+                 checkpoint:bool=False, # recompute the task network's activations in the backward pass instead of keeping them
+                ): super().__init__(); self.tasknet,self.checkpoint = tasknet,checkpoint
+    def embed(self, x:Tensor)->Tensor:
+        if not (self.checkpoint and torch.is_grad_enabled()): return self.tasknet.embed(x)
+        return torch.utils.checkpoint.checkpoint(self.tasknet.embed, x, use_reentrant=False)
+    def forward(self, xs:Tensor)->tuple: return xs,torch.stack([self.embed(x) for x in xs])
 
 # %% ../nbs/06a_objective.ipynb #8d1f4639
 def fixed_inner_pair(cfg:DiscoveryConfig, shape:tuple)->tuple:
