@@ -168,8 +168,8 @@ def meta_policy(models:tuple, xs:list, qs:list, x_holdout:Tensor, # as `unrolled
     return chosen
 
 def _policy(precision, autocast, device)->str:
-    "`precision`, with the older `autocast=True` meaning 'bf16'; checked on `device`"
-    if autocast and precision in ('fp32', 'bf16'): precision = 'bf16'
+    "`precision`, with the older `autocast=True` meaning 'bf16' (over 'fp32' or 'auto'); checked on `device`"
+    if autocast and precision in ('fp32', 'bf16', 'auto'): precision = 'bf16'
     elif autocast: raise ValueError(f"autocast=True is precision='bf16'; with precision={precision!r} leave autocast out")
     return check_policy(precision, device)
 
