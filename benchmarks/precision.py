@@ -16,7 +16,9 @@ Prints:
 
 Run (on a shared machine, one heavy job at a time):
     flock /tmp/taskdisc-cpu.lock env TASKDISC_CIFAR10=/work/shared/data/cifar10.tgz python benchmarks/precision.py
-Options: --threads 2 --repeats 3 --skip_cifar --skip_compile --skip_as
+Options: --threads 2 --repeats 3 --skip_cifar --skip_compile --skip_as --skip_meta
+(the meta path -- the meta-gradient's unrolled inner networks under each policy and `auto`'s choice -- is
+`benchmarks/meta_gradient.py --policies`, run here too unless --skip_meta)
 """
 import argparse, os, statistics, subprocess, sys, tempfile, time, warnings
 from dataclasses import replace
@@ -132,6 +134,7 @@ def main():
     p.add_argument('--threads', type=int, default=2); p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--skip_cifar', action='store_true'); p.add_argument('--skip_compile', action='store_true')
     p.add_argument('--skip_as', action='store_true')
+    p.add_argument('--skip_meta', action='store_true', help="skip the meta path (benchmarks/meta_gradient.py --policies)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     from taskdisc.precision import policies, bf16_supported
@@ -154,6 +157,13 @@ def main():
         measure("AS pair, CIFAR-10 protocol, 2,000 images (Learner path, 2 epochs a measurement)",
                 lambda q: pair_path(cifar, get_protocol('cifar10'), q, 2), pols, peak, a.repeats, 1)
     measure("6-conv BN CNN 32-64-128, 32x32, SGD, batch 256 (3 steps a measurement)", cnn_path, pols, peak, a.repeats, 3)
+
+    if not a.skip_meta:  # the meta-gradient's unroll, digits discovery and CIFAR-like: meta_gradient.py --policies
+        from types import SimpleNamespace
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from meta_gradient import policies as meta_policies
+        print("\nmeta path (unrolled agreement loss, forward and backward; benchmarks/meta_gradient.py --policies):")
+        meta_policies(SimpleNamespace(threads=a.threads, repeats=a.repeats, bs=256))
 
     if not a.skip_compile:
         print("\ntorch.compile (inductor) of the 6-conv CNN step, in a subprocess limited to 150 s:")
