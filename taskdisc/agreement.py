@@ -85,11 +85,14 @@ class ASEval(Callback):
                  every:int=100, # training iterations between two evaluations
                  proto:Protocol=None, # protocol of the scores; default `get_protocol(data.name)`
                  seed:int=0): store_attr()
+    def _step(self)->int: return getattr(self.learn, 'meta_step', None) or self.train_iter + 1
     def before_fit(self):
         if not hasattr(self.learn, 'as_evals'): self.learn.as_evals = []
+        self.last = getattr(self.learn, 'meta_step', 0) or 0
     def after_batch(self):
-        step = getattr(self.learn, 'meta_step', self.train_iter + 1)
-        if self.every and step % self.every == 0: self.evaluate(step)
+        step = self._step()  # may advance by several at once (several meta-steps per update): score on crossing a multiple of `every`
+        if self.every and step//self.every > self.last//self.every: self.evaluate(step)
+        self.last = step
     def evaluate(self, step:int)->pd.DataFrame:
         "Score the tasks now; the global random states are left as they were"
         states = get_random_states()
