@@ -210,7 +210,7 @@ def discovery_learner(data:ImageData, # the images
     if cfg.encoder_weights: load_encoder(tn, cfg.encoder_weights)
     if cfg.freeze_encoder: tn.encoder.requires_grad_(False)
     cbs = [DiscoveryTrainer()] + ([DiscoveryCheckpoint(path, ckpt_every)] if path else []) + L(cbs)
-    learn = DiscoveryLearner(dls, DiscoveryModel(tn), cfg, ifnone(heads_per_step, getattr(cfg, 'heads_per_step', None)), loss_func=DiscoveryLoss(tn, cfg, data.shape),
+    learn = DiscoveryLearner(dls, DiscoveryModel(tn, checkpoint=cfg.embed_checkpoint), cfg, ifnone(heads_per_step, getattr(cfg, 'heads_per_step', None)), loss_func=DiscoveryLoss(tn, cfg, data.shape),
                              lr=cfg.lr, opt_func=partial(OptimWrapper, opt=torch.optim.Adam), metrics=[LossPart('as_loss'), LossPart(cfg.dissimilarity)], cbs=cbs)
     if not is_main(): learn.remove_cb(ProgressCallback); learn.logger = noop  # one progress table, the main process's
     return learn

@@ -14,7 +14,7 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device
 from .data import ImageData, ImageBatchTfm, sample_split
 from .tasknet import TaskNet
-from .meta import unrolled_agreement
+from .meta import unrolled_agreement, check_policy
 from .dissimilarity import uniformity_loss, mutual_info_loss
 from .pair import seeded_pair, from_preset, get_protocol
 
@@ -55,6 +55,8 @@ class DiscoveryConfig:
     grad_checkpoint:bool=False # reentrant gradient checkpoint around each inner step (less memory, more time)
     embed_checkpoint:bool=False # recompute the task network on each inner batch in the backward pass instead of keeping its activations (reference: inside the checkpointed inner step)
     autocast:bool=False # inner networks under bfloat16 autocast (`taskdisc.meta`): faster on larger images, approximate
+    precision:str='fp32' # precision policy of the two inner networks (`taskdisc.meta`): 'fp32', 'bf16', 'channels_last', 'bf16+channels_last' or 'auto' (measured once per machine and configuration)
+    heads_per_step:int=None # meta-steps averaged per update of the task network, shared by the processes (default: the checkpoint's, else one per process)
     seed:int=0 # seed of the image split, the batches, the head order and all initializations
     fixed_holdout:bool=False # the same first `holdout_bs` held-out images at every meta-step (the reference's unshuffled loader), not a random draw
 
@@ -68,6 +70,7 @@ class DiscoveryConfig:
         for k in ('T','n_steps','n_heads'):
             if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, got {getattr(self, k)}")
         if self.bs < (4 if self.split_batch else 2): raise ValueError(f"bs={self.bs} is too small: the uniformity loss needs 2 images per batch and split_batch 2 per network")
+        check_policy(self.precision)  # an unknown name fails here; the device's support when training
         if self.holdout_bs < 1: raise ValueError(f"holdout_bs must be at least 1, got {self.holdout_bs}")
         if self.n_train < self.bs: raise ValueError(f"n_train={self.n_train} training images cannot fill one batch of bs={self.bs}; lower bs")
         if self.n_holdout < self.holdout_bs: raise ValueError(f"n_holdout={self.n_holdout} held-out images cannot fill holdout_bs={self.holdout_bs}; lower holdout_bs")
@@ -196,7 +199,7 @@ def inner_agreement(cfg:DiscoveryConfig, # the run's settings: `inner_lr`, `spli
                    )->tuple: # `(loss, info)` of `unrolled_agreement`
     "The meta-objective: agreement loss of `models` after one SGD step on each batch of `xs` labelled by `q`"
     return unrolled_agreement(models, xs, q, x_holdout, len(xs), cfg.inner_lr, cfg.split_batch, cfg.grad_checkpoint, cfg.second_order,
-                              autocast=cfg.autocast)
+                              autocast=cfg.autocast, precision=cfg.precision)
 
 # %% ../nbs/06a_objective.ipynb #365829b5
 class DiscoveryLoss:

@@ -62,7 +62,7 @@ def proxy_agreement(labels:Tensor, # `(n_tasks, len(data))` labels: hard, or sof
     scores = np.zeros((len(labels), 2))
     with torch.no_grad():
         for s in range(draws):
-            ti,hi = meta_step_idxs(s, cfg.n_train, cfg.n_holdout, T, cfg.bs, cfg.holdout_bs, cfg.seed)
+            ti,hi = meta_step_idxs(s, cfg.n_train, cfg.n_holdout, T, cfg.bs, cfg.holdout_bs, cfg.seed, cfg.fixed_holdout)
             xs,xh = norm(x_tr[ti].to(dev)),norm(x_ho[hi].to(dev))
             for k,y in enumerate(y_tr):
                 _,info = inner_agreement(cfg, models, xs, y[ti], xh)
