@@ -58,6 +58,7 @@ def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10
                   T:int=None, # inner SGD steps of the unrolled training
                   dissimilarity:str=None, # 'uniformity' (default) or 'mutual_info': what keeps the tasks different
                   lam:float=None, # weight of the dissimilarity loss
+                  heads_per_step:int=None, # meta-steps averaged per update of the task network (default: one per process, under torchrun one each)
                   n_random:int=8, # random-labelled tasks scored next to the discovered ones
                   n_human:int=8, # human-labelled tasks scored next to the discovered ones
                   ckpt_every:int=50, # checkpoint every this many meta-steps
@@ -72,9 +73,10 @@ def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10
                   smoke:store_true=False, # a smoke run of a few seconds: every part of the run, on 2 meta-steps and a few images
                  ):
     "Discover tasks the network generalizes on, and score them next to random and human-labelled tasks"
-    config = {k:v for k,v in dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam).items() if v is not None}
-    print(run_discover(dataset, out, n_random, n_human, seed, ckpt_every, as_every, threads=threads, size=size, device=device, protocol=protocol,
-                       preset=preset, smoke=smoke, **config).report())
+    config = {k:v for k,v in dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam, heads_per_step=heads_per_step).items() if v is not None}
+    res = run_discover(dataset, out, n_random, n_human, seed, ckpt_every, as_every, threads=threads, size=size, device=device, protocol=protocol,
+                       preset=preset, smoke=smoke, **config)
+    if is_main(): print(res.report())
 
 # %% ../nbs/20_cli.ipynb #2f5b8abf
 @call_parse
@@ -134,7 +136,10 @@ def robust_main(run:str=None, # a `taskdisc discover` output folder or tasks CSV
                 seeds:int=5, # training seeds per method, target and spurious task
                 p:str='0.8,0.9,0.1', # P(spurious task = observed label) per environment; the last is the test environment
                 eta:float=0.25, # label noise
-                steps:int=1000, # full-batch training steps
+                steps:int=None, # full-batch training steps (default: the IRM script's 501, `taskdisc.invariance.InvarianceConfig`)
+                redraw:bool_arg=True, # Colored digits: draw label noise and colours afresh at every step
+                sizes:str=None, # comma-separated images per environment (default: the largest equal sizes)
+                size:int=None, # resize the run's images to size x size, e.g. 16 for CIFAR-10 (default: as stored)
                 arch:str='mlp', # network: mlp or cnn
                 random_split:bool_arg=True, # also ERM on a random split of the same images ('erm-random'): the shortcut's cost
                 seed:int=0, # seed of targets and environments, and the first training seed
@@ -146,8 +151,11 @@ def robust_main(run:str=None, # a `taskdisc discover` output folder or tasks CSV
     t0 = time.time()
     try: ps = tuple(float(x) for x in p.split(','))
     except ValueError: raise ValueError(f"--p takes comma-separated probabilities such as 0.8,0.9,0.1, got {p!r}") from None
-    table,summ,out = run_robust(run, dataset, methods.split(','), n_targets, n_spurious, seeds, ps, eta, random_split=random_split,
-                                out=out, seed=seed, threads=threads, device=device, steps=steps, **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})))
+    try: sizes = sizes and tuple(int(x) for x in sizes.split(','))
+    except ValueError: raise ValueError(f"--sizes takes comma-separated image counts, one per environment, such as 600,600,597; got {sizes!r}") from None
+    config = dict(redraw=redraw, **({} if steps is None else dict(steps=steps)), **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})))
+    table,summ,out = run_robust(run, dataset, methods.split(','), n_targets, n_spurious, seeds, ps, eta, sizes, random_split=random_split,
+                                out=out, seed=seed, threads=threads, device=device, size=size, **config)
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     if random_split: print(shortcut_drop(table).loc[[('mean','')]].to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{time.time()-t0:.0f}s; results in {out}/")

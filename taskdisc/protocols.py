@@ -12,7 +12,7 @@ from fastcore.all import *
 from .data import ImageData, get_data, sample_split
 from .pair import Protocol, protocols, get_protocol, from_preset, pair_learner
 from .objective import DiscoveryConfig, presets, discovery_config, smoke_config
-from .discovery import discovery_learner
+from .discovery import discovery_learner, world_size  # `taskdisc.distributed`'s, through discovery: 5 sibling imports at most
 from .folders import atomic_write
 
 # %% auto #0
@@ -132,9 +132,10 @@ def _estimate(data, proto, cfg, n_tasks, epochs, device, tr, ho)->dict:
         learn = pair_learner(data, torch.randint(0, 2, (len(data),)), tr, ho, proto, device=device)
         with learn.no_bar(), learn.no_logging(): learn.fit(1); epoch = _timed(lambda: learn.fit(1))  # the first epoch warms up
         step = 0.
-        if cfg is not None:
-            dl = discovery_learner(data, from_preset(DiscoveryConfig, {}, '', **{**asdict(cfg), 'n_steps': 3, 'encoder_weights': None}), device=device)
-            with dl.no_bar(), dl.no_logging(): dl.fit_steps(1); step = _timed(lambda: dl.fit_steps(3))/2
+        if cfg is not None:  # under torchrun each update takes one meta-step per process: time 2 updates after a warm one
+            n = world_size()
+            dl = discovery_learner(data, from_preset(DiscoveryConfig, {}, '', **{**asdict(cfg), 'n_steps': 3*n, 'heads_per_step': None, 'encoder_weights': None}), device=device)
+            with dl.no_bar(), dl.no_logging(): dl.fit_steps(n); step = _timed(lambda: dl.fit_steps(3*n))/(2*n)
     est = dict(seconds_per_step=step, seconds_per_epoch=epoch, discovery=step*(cfg.n_steps if cfg else 0), scoring=epoch*min(epochs, proto.max_epochs)*n_tasks)
     return {**est, 'total': est['discovery'] + est['scoring']}
 

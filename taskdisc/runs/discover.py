@@ -14,7 +14,7 @@ from ..protocols import get_data, data_protocol, data_config, smoke_protocol, de
 from ..agreement import family_summary, ASEval
 from ..dissimilarity import mean_pairwise_similarity, class_balance
 from ..discovery import DiscoveryLearner, discovery_learner
-from .core import RunFolder, score_with_baselines, on_device
+from .core import RunFolder, score_with_baselines, on_device, check_world, is_main
 
 # %% auto #0
 __all__ = ['DiscoveryResult', 'run_discover']
@@ -63,10 +63,12 @@ def run_discover(dataset:str=None, # 'digits', 'cifar10', a fastai archive name,
     data = get_data(dataset, size=size)
     proto,source = data_protocol(data, protocol, preset, **(protocol_overrides or {}))
     cfg,cfg_source = data_config(data, proto, source, preset, smoke, dataset=str(dataset), seed=seed, **config)
-    cfg.check(len(data))
+    cfg.check(len(data)); check_world(cfg.n_heads, 'heads')  # before any folder is made
     if smoke: proto,n_human,n_random = smoke_protocol(proto, cfg),min(n_human, 1),min(n_random, 1)
     with on_device(device) as device:  # checked before the folder is made
-        if show: print(describe(proto, cfg, source, estimate_seconds(data, proto, cfg, n_human + n_random + cfg.n_heads, device=device, threads=threads)), flush=True)
+        if show:  # on every rank: the estimate runs meta-steps, which exchange gradients
+            est = estimate_seconds(data, proto, cfg, n_human + n_random + cfg.n_heads, device=device, threads=threads)
+            if is_main(): print(describe(proto, cfg, source, est), flush=True)
     with on_device(device) as device, RunFolder(out, 'discover', threads) as run:
         args = dict(dataset=str(dataset), out=str(run.path), n_random=n_random, n_human=n_human, seed=seed, ckpt_every=ckpt_every, as_every=as_every,
                     protocol_overrides=protocol_overrides, size=size, protocol=None if protocol is None else str(protocol), preset=preset, smoke=smoke,
