@@ -58,12 +58,11 @@ def resize_image(x:Tensor, # `uint8` image `(c,h,w)`
 
 # %% ../nbs/00a_folders.ipynb #daff3eea
 def default_size(sizes:list, # `(height, width)` of each image
-                 max_size:int=64, # cap on the longer side
+                 max_size:int=64, # cap on the side
                 )->tuple:
-    "The median height and width of the images, scaled down so that the longer side is at most `max_size`"
-    h,w = torch.tensor(sizes).float().median(0).values.tolist()
-    s = min(1., max_size/max(h,w))
-    return max(1, round(h*s)),max(1, round(w*s))
+    "A square `(s, s)`: the median of the images' shorter sides, at most `max_size` (the networks take square images; `Resize` crops the rest)"
+    s = torch.tensor(sizes).float().min(1).values.median().item()
+    return (max(1, min(round(s), max_size)),)*2
 
 # %% ../nbs/00a_folders.ipynb #2a960312
 def parse_layout(paths:list, # relative paths of the image files, '/'-separated
@@ -215,7 +214,7 @@ def load_image_folder(path:str|Path, # folder, `.tgz` or `.csv`; `~` is expanded
     stamp,items = kind(path)
     opts = dict(size=size, method=method, max_size=max_size, valid_pct=valid_pct, seed=seed)
     src_id = hashlib.sha1(f"{path.resolve()}|{sorted(opts.items())}".encode()).hexdigest()[:8]  # this source, read this way
-    key = hashlib.sha1(f"v2|{stamp}".encode()).hexdigest()[:12]  # its content
+    key = hashlib.sha1(f"v3|{stamp}".encode()).hexdigest()[:12]  # its content (v3: square default size)
     safe = re.sub(r'[^\w.-]', '_', name)  # a file name
     prefix = f"{safe}-{src_id}-"
     cf = cache_dir()/f"{prefix}{key}.pt"
