@@ -5,7 +5,7 @@
 # %% ../nbs/13_protocols.ipynb #19892506
 from __future__ import annotations
 import json, math, time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 import torch
 from fastcore.all import *
@@ -27,6 +27,7 @@ def data_profile(data:ImageData)->dict:
                 n_train_available=len(data) - n_test if n_test else len(data), n_holdout_available=n_test or len(data))
 
 def _pow2(n:float)->int: return 2**max(0, int(math.log2(max(n, 1))))
+def _given(kw:dict)->dict: return {k:v for k,v in kw.items() if v is not None}  # the settings a caller set
 
 def derive_protocol(data:ImageData, # the images
                     **overrides, # `Protocol` settings that win over the derived ones
@@ -38,7 +39,7 @@ def derive_protocol(data:ImageData, # the images
     if n_train < 8 or n_holdout < 2: raise ValueError(f"{data.name}: {len(data)} images are too few for an agreement score; use at least 40")
     bs = 128 if n_train >= 1024 else max(16, _pow2(n_train/8))
     kw = dict(arch='cnn', arch_kwargs=dict(widths=(16,32,64), head='flat', in_pool=max(1, round(side/16))), n_train=n_train, n_holdout=n_holdout, bs=bs)
-    return get_protocol('', **{**kw, **{k:v for k,v in overrides.items() if v is not None}})
+    return get_protocol('', **{**kw, **_given(overrides)})
 
 # %% ../nbs/13_protocols.ipynb #6b430a3b
 def derive_config(data:ImageData, # the images
@@ -51,7 +52,7 @@ def derive_config(data:ImageData, # the images
     n_steps = int(min(1200, max(10*n_heads, round(1200*64/s**2))))
     kw = dict(arch=proto.arch, arch_kwargs=proto.arch_kwargs, inner_arch=proto.arch, inner_kwargs=proto.arch_kwargs, n_train=proto.n_train,
               n_holdout=proto.n_holdout, bs=min(128, _pow2(proto.n_train)), holdout_bs=min(256, proto.n_holdout), n_steps=n_steps)
-    return from_preset(DiscoveryConfig, {}, '', 'discovery', **{**kw, **{k:v for k,v in overrides.items() if v is not None}})
+    return from_preset(DiscoveryConfig, {}, '', 'discovery', **{**kw, **_given(overrides)})
 
 # %% ../nbs/13_protocols.ipynb #6688717a
 def save_protocol(proto:Protocol, path:str|Path, **info)->Path:
@@ -70,7 +71,7 @@ def load_protocol(path:str|Path, # a `protocol.json` from `taskdisc calibrate`, 
     d = d.get('protocol', d) if isinstance(d, dict) else d
     if not isinstance(d, dict) or not d: raise ValueError(f"{path} holds no protocol settings; pass the protocol.json written by `taskdisc calibrate`")
     if isinstance(d.get('arch_kwargs'), dict): d['arch_kwargs'] = {k: tuple(v) if isinstance(v, list) else v for k,v in d['arch_kwargs'].items()}  # JSON has no tuples
-    try: return get_protocol('', **{**d, **{k:v for k,v in overrides.items() if v is not None}})
+    try: return get_protocol('', **{**d, **_given(overrides)})
     except (TypeError, ValueError) as e: raise ValueError(f"{path}: {e}") from None
 
 # %% ../nbs/13_protocols.ipynb #d89f270c
@@ -84,7 +85,7 @@ def data_protocol(data:ImageData, # the images
                   **overrides, # `Protocol` settings that win
                  )->tuple: # `(Protocol, source)`: source is 'file <path>', 'preset <name>' or 'derived'
     "The AS protocol of `data`: `protocol`, else the named preset's, else derived from the images; then `overrides`"
-    if isinstance(protocol, Protocol): return get_protocol('', **{**asdict(protocol), **{k:v for k,v in overrides.items() if v is not None}}),'given'
+    if isinstance(protocol, Protocol): return get_protocol('', **{**asdict(protocol), **_given(overrides)}),'given'
     if protocol is not None: return load_protocol(protocol, **overrides),f"file {protocol}"
     if preset is not None and preset in protocols: return get_protocol(preset, **overrides),f"preset {preset}"
     if has_preset(data.name): return get_protocol(data.name, **overrides),f"preset {data.name}"
@@ -134,7 +135,7 @@ def _estimate(data, proto, cfg, n_tasks, epochs, device, tr, ho)->dict:
         step = 0.
         if cfg is not None:  # under torchrun each update takes one meta-step per process: time 2 updates after a warm one
             n = world_size()
-            dl = discovery_learner(data, from_preset(DiscoveryConfig, {}, '', **{**asdict(cfg), 'n_steps': 3*n, 'heads_per_step': None, 'encoder_weights': None}), device=device)
+            dl = discovery_learner(data, replace(cfg, n_steps=3*n, heads_per_step=None, encoder_weights=None), device=device)
             with dl.no_bar(), dl.no_logging(): dl.fit_steps(n); step = _timed(lambda: dl.fit_steps(3*n))/(2*n)
     est = dict(seconds_per_step=step, seconds_per_epoch=epoch, discovery=step*(cfg.n_steps if cfg else 0), scoring=epoch*min(epochs, proto.max_epochs)*n_tasks)
     return {**est, 'total': est['discovery'] + est['scoring']}
