@@ -83,9 +83,9 @@ def calibrate(data:ImageData, # the images
               device=None, # where the pairs train
              )->tuple: # `(table, scores, best)`: a row per setting, every task's scores, the chosen setting's name (`None` if none fitted)
     "Score `n_human` human-labelled and `n_random` random-labelled tasks under each setting of `calibration_grid` within `minutes`; choose the largest fitted gap"
+    if not n_human or not n_random: raise ValueError("calibration compares human-labelled and random-labelled tasks: n_human and n_random must be at least 1")
     base = base or data_protocol(data)[0]
     grid,tasks,t0 = calibration_grid(base, max(data.shape[1:])),list(baseline_tasks(data, n_human, n_random, seed)),time.time()
-    if not n_human or not n_random: raise ValueError("calibration compares human-labelled and random-labelled tasks: n_human and n_random must be at least 1")
     rows,scores,t_unit = [],[],None
     pb = progress_bar(list(grid.items())) if show else list(grid.items())
     for name,p in pb:
