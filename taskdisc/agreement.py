@@ -8,13 +8,12 @@ import time
 import pandas as pd, torch
 from torch import Tensor
 from fastcore.all import *
-from fastprogress.fastprogress import progress_bar
 from .data import ImageData, sample_split
 from .tasks import Task, check_labels
 from fastai.callback.core import Callback
 from fastai.torch_core import get_random_states, set_random_states
 from .pair import Protocol, get_protocol, fit_pair, evaluate_pair, pair_record
-from .distributed import get_device, world_size, is_main, check_world, shard, gather, independent
+from .distributed import get_device, check_world, map_shards
 
 # %% auto #0
 __all__ = ['agreement_score', 'agreement_scores', 'family_summary', 'ASEval']
@@ -40,13 +39,6 @@ def agreement_score(task:Task, # the task to score
     return (res,evals[0]['probs']) if with_probs else res
 
 # %% ../nbs/03_agreement.ipynb #cab475c9
-def _score_or_error(*args, **kwargs):
-    "`agreement_score`; in a group of processes an error is returned instead, so every rank still reaches `gather`"
-    try: return agreement_score(*args, **kwargs)
-    except Exception as e:
-        if world_size() == 1: raise
-        return e
-
 def agreement_scores(tasks:list, # tasks to score
                      data:ImageData, # the images
                      proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
@@ -59,11 +51,7 @@ def agreement_scores(tasks:list, # tasks to score
     proto,tasks,device = proto or get_protocol(data.name),list(tasks),get_device(device)
     check_world(len(tasks), 'tasks')
     tr,ho = sample_split(data, proto.n_train, proto.n_holdout, seed)
-    mine = shard(tasks)
-    it = progress_bar(mine, leave=False) if show and is_main() else mine
-    with independent(): res = [_score_or_error(t, data, tr, ho, proto, seed=seed, with_probs=True, device=device) for t in it]
-    res = gather(res)
-    if errs := [r for r in res if isinstance(r, Exception)]: raise errs[0]  # on every rank, after the one collective
+    res = map_shards(lambda t: agreement_score(t, data, tr, ho, proto, seed=seed, with_probs=True, device=device), tasks, 'tasks', show)
     df = pd.DataFrame([r for r,_ in res])
     return (df, torch.stack([p for _,p in res]) if res else None, ho) if with_probs else df
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')  # raised while fastai imports; noise on a command line
 from fastcore.all import *
-from fastcore.script import call_parse, anno_parser
+from fastcore.script import call_parse, anno_parser, Param
 import torch.distributed as dist
 from .calibrate import run_calibrate, run_as, init_from_env, is_main  # `run_as` and `taskdisc.distributed`'s, through calibrate: 5 sibling imports at most
 from .runs.discover import run_discover
@@ -98,12 +98,13 @@ def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV 
     "Adversarial splits from discovered tasks vs random splits: a table, splits.csv, index files and split.png"
     t0 = time.time()
     _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, out, seed, threads, size=size, device=device, protocol=protocol, max_epochs=max_epochs)
-    print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
-    print(f"{time.time()-t0:.0f}s; results in {out}/")
+    if is_main():  # under `torchrun`, one report
+        print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
+        print(f"{time.time()-t0:.0f}s; results in {out}/")
 
 # %% ../nbs/20_cli.ipynb #e0c6994f
 @call_parse
-def map_main(run:str=None, # a `taskdisc discover` output folder (or a tasks CSV) whose tasks are mapped; omit for human and random tasks only
+def map_main(run:Param("a `taskdisc discover` output folder (or a tasks CSV) whose tasks are mapped; omit for human and random tasks only", str, opt=False, nargs='?')=None,
              dataset:str='digits', # the data set the tasks label: 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV
              n_human:int=8, # human-labelled tasks mapped
              n_random:int=8, # random-labelled tasks mapped
@@ -122,19 +123,20 @@ def map_main(run:str=None, # a `taskdisc discover` output folder (or a tasks CSV
     "A map of the space of tasks: trajectories of the networks of discovered, human and random tasks, embedded with InPCA"
     res = run_map(run, dataset, n_human, n_random, n_disc, n_points, out, seed, threads, size=size, device=device, protocol=protocol,
                   n_train=n_train, n_holdout=n_holdout, max_epochs=max_epochs)
+    if not is_main(): return  # under `torchrun`, one report
     print(f"top-3 share {res.emb.shares[:3].sum():.3f}; first 10 shares: {' '.join(f'{s:.3f}' for s in res.emb.shares[:10])}")
     print(res.distances.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{res.seconds:.0f}s; results in {res.out}/")
 
 # %% ../nbs/20_cli.ipynb #192f7d9e
 @call_parse
-def robust_main(run:str=None, # a `taskdisc discover` output folder or tasks CSV: its discovered tasks of highest agreement score are the spurious tasks
+def robust_main(run:Param("a `taskdisc discover` output folder or tasks CSV: its discovered tasks of highest agreement score are the spurious tasks", str, opt=False, nargs='?')=None,
                 dataset:str=None, # 'colored-digits' for the known-answer control, or the data set the run's tasks label (default: the run's)
                 methods:str='erm,irm,vrex,groupdro,fish,oracle', # comma-separated training methods
                 n_targets:int=3, # human-labelled binary target tasks
                 n_spurious:int=3, # discovered tasks used as spurious tasks
                 seeds:int=5, # training seeds per method, target and spurious task
-                p:str='0.8,0.9,0.1', # P(spurious task = observed label) per environment; the last is the test environment
+                p_spurious:str='0.8,0.9,0.1', # P(spurious task = observed label) per environment; the last is the test environment
                 eta:float=0.25, # label noise
                 steps:int=None, # full-batch training steps (default: the IRM script's 501, `taskdisc.invariance.InvarianceConfig`)
                 redraw:bool_arg=True, # Colored digits: draw label noise and colours afresh at every step
@@ -149,13 +151,14 @@ def robust_main(run:str=None, # a `taskdisc discover` output folder or tasks CSV
                ):
     "ERM, IRMv1, V-REx, Group DRO and Fish against discovered tasks (or Colored digits): a table, robust.csv, robust.png"
     t0 = time.time()
-    try: ps = tuple(float(x) for x in p.split(','))
-    except ValueError: raise ValueError(f"--p takes comma-separated probabilities such as 0.8,0.9,0.1, got {p!r}") from None
+    try: ps = tuple(float(x) for x in p_spurious.split(','))
+    except ValueError: raise ValueError(f"--p_spurious takes comma-separated probabilities such as 0.8,0.9,0.1, got {p_spurious!r}") from None
     try: sizes = sizes and tuple(int(x) for x in sizes.split(','))
     except ValueError: raise ValueError(f"--sizes takes comma-separated image counts, one per environment, such as 600,600,597; got {sizes!r}") from None
     config = dict(redraw=redraw, **({} if steps is None else dict(steps=steps)), **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})))
     table,summ,out = run_robust(run, dataset, methods.split(','), n_targets, n_spurious, seeds, ps, eta, sizes, random_split=random_split,
                                 out=out, seed=seed, threads=threads, device=device, size=size, **config)
+    if not is_main(): return  # under `torchrun`, one report
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     if random_split: print(shortcut_drop(table).loc[[('mean','')]].to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{time.time()-t0:.0f}s; results in {out}/")

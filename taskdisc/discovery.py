@@ -7,6 +7,7 @@ from __future__ import annotations
 import json, math, os
 from pathlib import Path
 import numpy as np, pandas as pd, torch
+from torch import Tensor
 import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.learner import Learner, Metric
@@ -35,6 +36,8 @@ class LossPart(Metric):
     @property
     def name(self): return self.key
 
+def _numbers(row:dict)->dict: return {k: v.item() if isinstance(v, Tensor) else v for k,v in row.items()}
+
 class DiscoveryTrainer(Callback):
     "Start each epoch at the first meta-step not done, update the task network with the mean gradient of `learn.heads_per_step` meta-steps, log the loss parts per meta-step, skip fastai's validation"
     order,run_valid = -5,False  # before the Recorder and the progress bar read the epoch's length
@@ -46,8 +49,12 @@ class DiscoveryTrainer(Callback):
         if len(self.rows) + 1 < self.per_rank: raise CancelBatchException()  # accumulate: no step, no `zero_grad`
         if self.learn.heads_per_step > 1: average_grads(self.model.parameters(), self.learn.heads_per_step)
     def after_batch(self):
-        self.rows.append(dict(step=self.yb[1], loss=self.loss.item(), **self.loss_func.parts))
-        if len(self.rows) == self.per_rank: self.learn.discovery_log += gather(self.rows); self.rows = []  # every process, in step order
+        self.rows.append(dict(step=self.yb[1], loss=self.loss.detach(), **self.loss_func.parts))  # tensors: the step does not wait for the device
+        if len(self.rows) == self.per_rank:  # every process, in step order; between processes the rows go through the host anyway
+            self.learn.discovery_log += gather(self.rows if world_size() == 1 else [_numbers(r) for r in self.rows]); self.rows = []
+    def after_train(self):  # the epoch's rows as numbers: one wait for the device an epoch, not one a meta-step
+        log = self.learn.discovery_log
+        log[self.dl.start:] = [_numbers(r) for r in log[self.dl.start:]]
     def before_validate(self): raise CancelValidException()
 
 # %% ../nbs/07_discovery.ipynb #e0b860ef

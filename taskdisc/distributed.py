@@ -4,15 +4,21 @@
 
 # %% ../nbs/02b_distributed.ipynb #11f59aaf
 from __future__ import annotations
-import os
+import os, sys
+from pathlib import Path
 from contextlib import contextmanager
 import torch, torch.distributed as dist
+from torch.overrides import TorchFunctionMode
+import taskdisc, fastai, fastcore
 from fastcore.all import *
 from fastai.torch_core import default_device
+from fastai.callback.core import Callback
+from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
-__all__ = ['available_devices', 'get_device', 'init_from_env', 'rank', 'world_size', 'is_main', 'check_world', 'shard', 'gather',
-           'independent', 'average_grads', 'from_main']
+__all__ = ['available_devices', 'get_device', 'in_package', 'in_package_or_notebook', 'HostCalls', 'host_transfers',
+           'HostTransfers', 'init_from_env', 'rank', 'world_size', 'is_main', 'check_world', 'shard', 'gather',
+           'independent', 'map_shards', 'average_grads', 'from_main']
 
 # %% ../nbs/02b_distributed.ipynb #0f20a3aa
 def available_devices()->list:
@@ -31,6 +37,54 @@ def get_device(name:str|torch.device=None, # `cpu`, `cuda`, `cuda:N` or `mps`; d
     if key not in available_devices():
         raise ValueError(f"device {str(name or key)!r} does not exist here; this machine has {', '.join(available_devices())}")
     return d
+
+# %% ../nbs/02b_distributed.ipynb #96b53663
+_to_host = {'cpu', 'item', 'tolist', 'numpy', '__float__', '__int__', '__bool__'}  # calls that make a GPU wait for the host; and `.to('cpu')` of a GPU tensor
+_torch_dir = str(Path(torch.__file__).parent)
+
+def _is_host(d)->bool: return isinstance(d, (str, torch.device)) and torch.device(d).type == 'cpu'
+def in_package(fname:str)->bool:
+    "Whether a source file is the package's own code"
+    return Path(fname).resolve().is_relative_to(Path(taskdisc.__file__).parent.resolve())
+
+_libs = {Path(m.__file__).parent.parent.resolve() for m in (torch, fastai, fastcore)}  # where the libraries are installed
+def in_package_or_notebook(fname:str)->bool:
+    "Whether a source file is the package's code or a notebook's (not an installed library's): where the package's notebooks define its functions"
+    return in_package(fname) or not any(Path(fname).resolve().is_relative_to(l) for l in _libs)
+
+class HostCalls(list):
+    "`(call, 'file:line function')` of the calls that reached the host, noted while `on`"
+    on = True
+
+class _Recorder(TorchFunctionMode):
+    def __init__(self, calls, ours): super().__init__(); self.calls,self.ours = calls,ours
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs,name = kwargs or {},getattr(func, '__name__', '')
+        if self.calls.on and (name in _to_host or (name == 'to' and args[0].device.type != 'cpu' and any(_is_host(a) for a in [*args[1:], kwargs.get('device')]))):
+            f = sys._getframe(1)
+            while f and f.f_code.co_filename.startswith(_torch_dir): f = f.f_back  # the first caller outside torch
+            if f and self.ours(f.f_code.co_filename): self.calls.append((name, f"{Path(f.f_code.co_filename).name}:{f.f_lineno} {f.f_code.co_name}"))
+        return func(*args, **kwargs)
+
+@contextmanager
+def host_transfers(ours:callable=in_package, # which source files count: by default the package's, not fastai's or torch's
+                  )->HostCalls:
+    "Inside: every call from `ours` code that moves a tensor to the host is noted in the `HostCalls` it yields"
+    calls = HostCalls()
+    with _Recorder(calls, ours): yield calls
+
+class _HostOff(Callback):
+    order,run_valid = 1000,False  # last at `after_batch`
+    def __init__(self, calls:HostCalls): self.calls = calls
+    def after_batch(self): self.calls.on = False
+
+class HostTransfers(Callback):
+    "Inside `host_transfers`, limits what is noted to the training batches of a fit: from their first `before_batch` callback to their last `after_batch` one"
+    order,run_valid = -100,False  # first at `before_batch`; `_HostOff` is last at `after_batch`
+    def __init__(self, calls:HostCalls): self.calls,calls.on = calls,False
+    def before_fit(self): self.learn.add_cb(_HostOff(self.calls))
+    def before_batch(self): self.calls.on = True
+    def after_fit(self): self.learn.remove_cbs(_HostOff)
 
 # %% ../nbs/02b_distributed.ipynb #7aec6c23
 def init_from_env(backend:str=None, # 'gloo' or 'nccl'; default nccl when CUDA exists, else gloo
@@ -81,6 +135,28 @@ def gather(objs:list, # this rank's results, one per item of `shard(items)`, in 
 def independent():
     "Inside, fastai's `Learner`s train as in one process: each rank fits its own networks"
     with modified_env(WORLD_SIZE='1'): yield  # fastai all-gathers the smoothed loss every batch when WORLD_SIZE > 1 (`maybe_gather`)
+
+# %% ../nbs/02b_distributed.ipynb #bf7c9a77
+def map_shards(f:callable, # computes one item's result; depends on the item only (its seed included)
+               items:list, # the items, e.g. tasks or splits
+               what:str='tasks', # what they are, for `check_world`'s message
+               show:bool=False, # progress bar on the main process
+              )->list: # `[f(x) for x in items]`, on every rank
+    "`[f(x) for x in items]`, each rank computing its `shard` `independent`ly, `gather`ed back in order; an error anywhere is raised on every rank"
+    check_world(len(items), what)
+    def one(x):
+        try: return f(x)
+        except Exception as e:
+            if world_size() == 1: raise
+            return _Failed(e)  # returned, so every rank still reaches `gather`
+    mine = shard(items)
+    with independent(): res = gather([one(x) for x in (progress_bar(mine, leave=False) if show and is_main() else mine)])
+    if errs := [r.error for r in res if isinstance(r, _Failed)]: raise errs[0]  # on every rank, after the one collective
+    return res
+
+class _Failed:
+    "An item's error, carried through `gather`"
+    def __init__(self, error): self.error = error
 
 # %% ../nbs/02b_distributed.ipynb #123742b9
 def average_grads(params, # parameters whose `.grad` hold this process's sum of gradients

@@ -12,7 +12,7 @@ from torch.utils.checkpoint import checkpoint as _checkpoint
 from torch.autograd.function import once_differentiable
 from concurrent.futures import ThreadPoolExecutor
 from fastcore.all import *
-from .pair import seeded_pair, agreement
+from .pair import seeded_pair
 from .tasknet import TaskNet
 from .precision import (check_policy, available_policies, to_layout, policy_autocast, time_steps, cached_policy,
                                 machine_key, config_key, policy_cache)
@@ -186,6 +186,7 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
                        autocast:bool=False, # the same as `precision='bf16'` (bfloat16 autocast; faster on some CPUs, approximate)
                        parallel:bool=None, # train the two networks in two threads (forward and backward); default: on a CPU with 2+ threads
                        precision:str='fp32', # policy of the inner networks (`taskdisc.precision`): 'fp32', 'bf16', 'channels_last', 'bf16+channels_last' or 'auto'
+                       host_info:bool=True, # `info` as Python numbers (the host waits for the device); `False`: detached 0-d tensors, for training loops
                       )->tuple: # `(loss, info)`
     "Agreement loss of two networks trained `T` SGD steps on soft labels `q`, differentiable with respect to `q`"
     _check_models(models)
@@ -209,11 +210,12 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
         r = _PairInThreads.apply(unroll, not checkpoint, *qs_i[0], *qs_i[1]); res = (r[:3],r[3:])  # reentrant checkpoints cannot prune
     else: res = _in_threads(lambda i: unroll(i, qs_i[i]), torch.is_grad_enabled())
     outs,info = [o for o,*_ in res],{}
-    for i,(_,first,last) in enumerate(res): info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = first.item(),last.item()
+    v = Tensor.item if host_info else Tensor.detach
+    for i,(_,first,last) in enumerate(res): info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = v(first),v(last)
     loss = agreement_ce(*outs)
-    info['agreement_ce'] = loss.item()
-    info['holdout_agreement'] = agreement(outs[0].argmax(-1), outs[1].argmax(-1))
-    info['class1_rate'] = torch.cat(qs).gt(0.5).float().mean().item()  # share of training images the soft labels put in class 1
+    info['agreement_ce'] = v(loss)
+    info['holdout_agreement'] = v((outs[0].argmax(-1) == outs[1].argmax(-1)).float().mean())  # `taskdisc.pair.agreement`, on the device
+    info['class1_rate'] = v(torch.cat(qs).gt(0.5).float().mean())  # share of training images the soft labels put in class 1
     return loss,info
 
 # %% ../nbs/05_meta.ipynb #ff58d6f1

@@ -196,10 +196,11 @@ def inner_agreement(cfg:DiscoveryConfig, # the run's settings: `inner_lr`, `spli
                     xs:Tensor, # `(T, bs, c, h, w)` normalized training batches, one per inner step
                     q:Tensor, # `(T, bs)` soft labels (probability of class 1)
                     x_holdout:Tensor, # normalized held-out batch
+                    host_info:bool=True, # `info` as Python numbers; `False`: detached tensors (no wait for the device)
                    )->tuple: # `(loss, info)` of `unrolled_agreement`
     "The meta-objective: agreement loss of `models` after one SGD step on each batch of `xs` labelled by `q`"
     return unrolled_agreement(models, xs, q, x_holdout, len(xs), cfg.inner_lr, cfg.split_batch, cfg.grad_checkpoint, cfg.second_order,
-                              autocast=cfg.autocast, precision=cfg.precision)
+                              autocast=cfg.autocast, precision=cfg.precision, host_info=host_info)
 
 # %% ../nbs/06a_objective.ipynb #365829b5
 class DiscoveryLoss:
@@ -220,9 +221,9 @@ class DiscoveryLoss:
         c,head = self.cfg,head_for_step(step, self.tasknet.n_heads, self.cfg.seed)
         models = tuple(m.to(xs.device) for m in self.inner_pair(step))  # `Module.to` moves the fixed pair in place
         q = torch.sigmoid(self.tasknet.head_logits(h, head))  # (T, bs): soft labels of every training batch, not detached
-        as_loss,info = inner_agreement(c, models, xs, q, x_holdout)
+        as_loss,info = inner_agreement(c, models, xs, q, x_holdout, host_info=False)  # a training step: no wait for the device
         dis = self.dissimilarity(h)
-        self.parts = {'head': head, 'as_loss': as_loss.item(), c.dissimilarity: dis.item(), 'holdout_agreement': info['holdout_agreement'],
+        self.parts = {'head': head, 'as_loss': as_loss.detach(), c.dissimilarity: dis.detach(), 'holdout_agreement': info['holdout_agreement'],
                       'class1_rate': info['class1_rate']}
         return as_loss + c.lam*dis
 

@@ -13,11 +13,11 @@ import torch.nn.functional as F
 import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.callback.core import Callback
-from fastprogress.fastprogress import progress_bar
 from .data import ImageData, sample_split
 from .tasks import check_labels
 from .viz import family_colors
 from .pair import Protocol, get_protocol, fit_pair
+from .distributed import map_shards
 
 # %% auto #0
 __all__ = ['rng_untouched', 'probe_probs', 'log_steps', 'ProbeRecorder', 'bhattacharyya_d2', 'InPCA', 'inpca', 'Trajectories',
@@ -165,9 +165,9 @@ class Trajectories:
     points:pd.DataFrame # family, task, network (1 or 2), step (training iteration), epoch, train_acc (at the end of the fit)
     probs:Tensor # `(len(points), n_images, n_classes)` float16 probabilities on the probe images
     holdout_idx:Tensor # indices in the data of the probe (held-out) images
-    def ends(self)->pd.Index:
+    def ends(self)->np.ndarray:
         "Rows of the last recorded point of each network of each task"
-        return self.points.groupby(['task','network'], sort=False).step.idxmax().values
+        return self.points.groupby(['task','network'], sort=False).step.idxmax().to_numpy(copy=True)  # writable: torch indexes with it
     def end_probs(self)->Tensor:
         "`(n_tasks, 2, n_images, n_classes)` float32 probabilities of both networks of each task where their fit ended (tasks in `points.task.unique()` order)"
         return self.probs[self.ends()].float().reshape(-1, 2, *self.probs.shape[1:])
@@ -187,15 +187,15 @@ def record_trajectories(tasks:list, # tasks whose pairs of networks are fitted
     tr,ho = sample_split(data, proto.n_train, proto.n_holdout, seed)
     n_iter = proto.n_train//proto.bs if proto.n_train > proto.bs else 1  # training batches per epoch (the last partial one dropped)
     steps = log_steps(proto.max_epochs*n_iter, n_points) if steps is None else steps
-    rows,probs = [],[]
-    for t in (progress_bar(tasks, leave=False) if show else tasks):
+    def record(t):
         labels = t(data)
         check_labels(labels[tr], len(tr), t.n_classes, f"{t.name} (training images)")
         rec = ProbeRecorder(steps=steps)
         learn = fit_pair(data, labels, tr, ho, proto, seed, t.n_classes, cbs=[rec])
-        for k in range(rec.probs.shape[1]):
-            rows += [dict(family=t.family, task=t.name, network=k+1, step=s, epoch=e, train_acc=learn.train_accs[-1][k]) for s,e in zip(rec.iters, rec.epochs)]
-            probs.append(rec.probs[:,k])
+        return [([dict(family=t.family, task=t.name, network=k+1, step=s, epoch=e, train_acc=learn.train_accs[-1][k]) for s,e in zip(rec.iters, rec.epochs)],
+                 rec.probs[:,k]) for k in range(rec.probs.shape[1])]
+    nets = sum(map_shards(record, tasks, 'tasks', show), [])  # under `torchrun`, each rank fits its share of the tasks
+    rows,probs = sum([r for r,_ in nets], []),[p for _,p in nets]
     return Trajectories(pd.DataFrame(rows), torch.cat(probs), ho)
 
 # %% ../nbs/11_space.ipynb #f8e79e9a

@@ -9,12 +9,12 @@ from pathlib import Path
 import pandas as pd, torch
 from torch import Tensor
 from fastcore.all import *
-from fastprogress.fastprogress import progress_bar
 from fastai.torch_core import tensor
 from .data import ImageData, ImageBatchTfm
 from .tasks import LabelTask, check_labels, human_tasks, ClassTask
 from .models import get_model
 from .pair import Protocol, get_protocol, fit_pair, evaluate_pair
+from .distributed import map_shards, is_main
 
 # %% auto #0
 __all__ = ['adversarial_split', 'class_groups', 'kway_adversarial_split', 'random_net_task', 'random_split_idxs',
@@ -104,6 +104,22 @@ def build_split(target:Tensor, disc:Tensor, seed:int=0)->tuple:
     if int(target.max()) > 1: return kway_adversarial_split(target, disc, seed=seed)[:2]
     return adversarial_split(target, disc)[:2]
 
+def _evaluate_split(data, t, d, proto, seeds)->tuple|str:
+    "Rows, splits and first-network predictions of target `t` split by `d` and at random; why not, when no split can be built"
+    y,tau = t(data),d(data)
+    try: tr,te = build_split(y, tau)
+    except ValueError as e: return f"skipping target {t.name!r} with {d.name!r}: {e}"
+    rows,splits,preds = [],{},{}
+    for kind,(a,b) in [('adversarial',(tr,te)), ('random',random_split_idxs(len(data), len(tr), n_test=len(te)))]:
+        name = d.name if kind == 'adversarial' else f'random-{d.name}'
+        splits[(t.name, name)] = (a,b)
+        for s in seeds:
+            accs,p = split_accuracy(data, y, a, b, proto, seed=s, with_preds=True)
+            preds.setdefault((t.name, name), p[0])  # the first network's predictions, for the pictures
+            for k,acc in enumerate(accs):
+                rows.append(dict(target=t.name, split=name, kind=kind, n_train=len(a), n_test=len(b), test_acc=acc, pair_seed=s, network=k))
+    return rows,splits,preds
+
 def evaluate_splits(data:ImageData, # the images
                     targets:list, # target tasks (binary or K-way)
                     discovered:list, # discovered (or stand-in) binary tasks
@@ -111,23 +127,14 @@ def evaluate_splits(data:ImageData, # the images
                     seeds:tuple=(0,), # a pair of networks per seed (`pair_seed`), two networks each (`network` 0 and 1)
                     show:bool=True,
                    )->tuple: # `(results, splits, preds)`: a DataFrame, `{(target, split): (train_idx, test_idx)}`, `{(target, split): predictions}`
-    "Test accuracy on adversarial and same-size random splits for every target and discovered task"
+    "Test accuracy on adversarial and same-size random splits for every target and discovered task; under `torchrun` each rank trains its share"
     proto = proto or get_protocol(data.name)
     rows,splits,preds = [],{},{}
-    jobs = [(t,d) for t in targets for d in discovered]
-    for t,d in (progress_bar(jobs, leave=False) if show else jobs):
-        y,tau = t(data),d(data)
-        try: tr,te = build_split(y, tau)
-        except ValueError as e:
-            warnings.warn(f"skipping target {t.name!r} with {d.name!r}: {e}"); continue
-        for kind,(a,b) in [('adversarial',(tr,te)), ('random',random_split_idxs(len(data), len(tr), n_test=len(te)))]:
-            name = d.name if kind == 'adversarial' else f'random-{d.name}'
-            splits[(t.name, name)] = (a,b)
-            for s in seeds:
-                accs,p = split_accuracy(data, y, a, b, proto, seed=s, with_preds=True)
-                preds.setdefault((t.name, name), p[0])  # the first network's predictions, for the pictures
-                for k,acc in enumerate(accs):
-                    rows.append(dict(target=t.name, split=name, kind=kind, n_train=len(a), n_test=len(b), test_acc=acc, pair_seed=s, network=k))
+    for r in map_shards(lambda td: _evaluate_split(data, *td, proto, seeds), [(t,d) for t in targets for d in discovered], 'splits', show):
+        if isinstance(r, str):
+            if is_main(): warnings.warn(r)
+            continue
+        rows += r[0]; splits.update(r[1]); preds.update(r[2])
     return pd.DataFrame(rows),splits,preds
 
 def split_summary(df:pd.DataFrame)->pd.DataFrame:

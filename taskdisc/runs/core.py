@@ -17,7 +17,7 @@ from fastai.torch_core import defaults, default_device
 from ..protocols import ImageData, get_data, data_protocol, describe, estimate_seconds  # `taskdisc.data`'s, through protocols
 from ..tasks import baseline_tasks, save_tasks, load_tasks
 from ..agreement import agreement_scores, family_summary
-from ..distributed import is_main, init_from_env, check_world, get_device
+from ..distributed import is_main, init_from_env, check_world, get_device, map_shards
 from ..viz import plot_agreement, plot_tasks
 
 # %% auto #0

@@ -14,7 +14,7 @@ from ..tasks import baseline_tasks, save_tasks
 from ..pair import Protocol, pair_metrics, pair_record
 from ..space import (Trajectories, InPCA, record_trajectories, inpca, map_frame, plot_map, family_distances,
                             trajectory_lengths)
-from .core import RunFolder, tasks_from_run, on_device
+from .core import RunFolder, tasks_from_run, on_device, check_world
 
 # %% auto #0
 __all__ = ['map_scores', 'disagreement_gap', 'plot_agreement_accuracy', 'MapRun', 'run_map']
@@ -93,6 +93,7 @@ def run_map(run:str=None, # a `taskdisc discover` run folder (or a tasks CSV) wh
     if not tasks: raise ValueError("nothing to map: pass a discovery run folder, or n_human or n_random above 0")
     if n_points < 2: raise ValueError(f"n_points must be at least 2 (the start and the end of training), got {n_points}")
     if run is not None and out is not None and Path(out).resolve() == Path(run).resolve(): raise ValueError("out is the discovery run folder; map into another folder")
+    check_world(len(tasks), 'tasks')  # before the folder is made
     rf = RunFolder(out, 'map', threads)
     new = not rf.path.exists()
     try:

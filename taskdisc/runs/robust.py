@@ -8,12 +8,11 @@ import json
 from pathlib import Path
 import pandas as pd
 from fastcore.all import *
-from fastprogress.fastprogress import progress_bar
 from ..data import get_data
 from ..tasks import human_tasks
 from ..environments import environments, colored_digits, random_split_environments
 from ..invariance import InvarianceConfig, invariance_learner, run_invariance, invariance_summary, plot_invariance
-from .core import RunFolder, tasks_from_run
+from .core import RunFolder, tasks_from_run, check_world, map_shards  # `taskdisc.distributed`'s, through core: 5 sibling imports at most
 
 # %% auto #0
 __all__ = ['robust_environments', 'run_robust', 'shortcut_drop']
@@ -83,13 +82,15 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
     pairs = robust_environments(run, dataset, n_targets, n_spurious, p, eta, sizes, seed, size)
     device = _check(pairs, methods, cfg, device)
     jobs = [(k,m,s) for k in range(len(pairs)) for m in methods for s in range(seed, seed+seeds)]
+    check_world(len(jobs), 'runs')  # before the folder is made
+    def train(job):
+        k,m,s = job
+        t,sp,envs = pairs[k]
+        if m == 'erm-random': envs = random_split_environments(envs, seed)
+        df,_ = run_invariance(envs, methods=('erm' if m == 'erm-random' else m,), seeds=(s,), cfg=cfg, show=False, device=device)
+        return df.assign(method=m, spurious=sp, target=t)
     with RunFolder(out, 'robust', threads) as rf:
-        rows = []
-        for k,m,s in (progress_bar(jobs) if show else jobs):
-            t,sp,envs = pairs[k]
-            if m == 'erm-random': envs = random_split_environments(envs, seed)
-            df,_ = run_invariance(envs, methods=('erm' if m == 'erm-random' else m,), seeds=(s,), cfg=cfg, show=False, device=device)
-            rows.append(df.assign(method=m, spurious=sp, target=t))
+        rows = map_shards(train, jobs, 'runs', show)  # under `torchrun`, each rank trains its share of the runs
         table = pd.concat(rows, ignore_index=True)[['method','spurious','target','environment','split','seed','accuracy','seconds']]
         summ = invariance_summary(table)
         rf.save_csv('robust.csv', table)

@@ -11,7 +11,7 @@ from ..data import get_data, sample_split
 from ..protocols import data_protocol
 from ..splits import split_targets, evaluate_splits, split_summary, save_split, save_partition
 from ..viz import plot_split
-from .core import RunFolder, tasks_from_run, on_device
+from .core import RunFolder, tasks_from_run, on_device, check_world
 
 # %% auto #0
 __all__ = ['run_split']
@@ -42,6 +42,7 @@ def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`id
     for t in disc: t(data)  # a table made for another data set fails here, with the reason
     proto,source = data_protocol(data, protocol, **settings)
     targets = split_targets(data, n_targets, kway, seed)
+    check_world(len(targets)*len(disc), 'splits (targets x discovered tasks)')  # before the folder is made
     with on_device(device) as device, RunFolder(out, 'split', threads) as run:
         df,splits,preds = evaluate_splits(data, targets, disc, proto, seeds=tuple(range(seed, seed+seeds)), show=show)
         if not len(df): raise ValueError("no split could be built: every discovered task equals a target task or its complement")
