@@ -55,6 +55,7 @@ class DiscoveryTrainer(Callback):
     def after_train(self):  # the epoch's rows as numbers: one wait for the device an epoch, not one a meta-step
         log = self.learn.discovery_log
         log[self.dl.start:] = [_numbers(r) for r in log[self.dl.start:]]
+    def after_cancel_fit(self): self.after_train()  # a fit cancelled inside an epoch skips `after_train`
     def before_validate(self): raise CancelValidException()
 
 # %% ../nbs/07_discovery.ipynb #e0b860ef
