@@ -45,6 +45,11 @@ print(f"1 process:  {w1:6.1f} s wall ({s1:6.1f} s in run_as)")
 print(f"{args.nproc} processes: {wn:6.1f} s wall ({sn:6.1f} s in run_as, rank 0)")
 print(f"speed-up: {w1/wn:.2f}x wall, {s1/sn:.2f}x run_as (target >= 1.7x)")
 print(f"as.csv identical row for row (all columns but seconds): {same}")
+# where the time went: rank r scored every P-th task (`taskdisc.distributed.shard`), and as.csv times each task
+per_rank = [dfn.seconds[r::args.nproc].sum() for r in range(args.nproc)]
+print(f"task seconds: 1 process {df1.seconds.sum():.1f}; {args.nproc} processes {dfn.seconds.sum():.1f} in all, per rank "
+      f"{' '.join(f'{s:.1f}' for s in per_rank)}; run_as beyond the busiest rank's tasks {sn - max(per_rank):.1f} s; "
+      f"outside run_as (start, imports, data, exit) {w1 - s1:.1f} s vs {wn - sn:.1f} s")
 if not same:
     diff = (df1[cols] != dfn[cols]).any(axis=1) if df1.shape == dfn.shape else None
     print(df1[cols][diff] if diff is not None else f"shapes {df1.shape} vs {dfn.shape}")

@@ -1,0 +1,83 @@
+"""Screen CIFAR-10 agreement-score protocols not yet tried (issue 12): does a setting separate human-labelled
+from random-labelled tasks by a median gap >= 0.20 with every network fitted?
+
+Each setting is `run_as('cifar10', ...)` (what `taskdisc as --dataset cifar10` runs) with `Protocol` overrides:
+
+- `default`: `protocols['cifar10']` unchanged (fp32).
+- `flip`: horizontal flips only while training. `augment=True` in the package means shifts + flips; for this
+  setting the script replaces `taskdisc.data.ImageBatchTfm` (looked up by `image_dls` when it builds the
+  transforms) with a function that calls the original class with `pad=0`, so the training transform flips
+  (each image with probability 0.5, `flip=augment and RGB`) but never shifts; the held-out transform is unchanged.
+  Nothing in the package is edited; the patch lives only in this process.
+- `wd5e-4`, `wd5e-3`: weight decay as fastai passes `wd` to the pair's optimizer (`torch_adam`, an `OptimWrapper`
+  of `torch.optim.Adam`): Adam's `weight_decay`, an L2 term added to every parameter's gradient.
+- `lr3e-3`: Adam learning rate 3e-3 instead of 1e-3.
+- `flip-n4000-bf16`, `flip-n5000-bf16`: flips only, 4,000 / 5,000 training images, precision 'bf16+channels_last'.
+- `flip-bf16`: flips only at 2,000 images under 'bf16+channels_last' (timing of the flip setting under that policy).
+
+Run (one setting at a time, under the CPU lock; data from TASKDISC_CIFAR10):
+
+    flock /tmp/taskdisc-cpu.lock env TASKDISC_CIFAR10=/work/shared/data/cifar10.tgz \\
+        .venv/bin/python benchmarks/cifar_protocol.py --settings flip --n_tasks 4 --threads 2 --seed 0 --out /tmp/cifar_runs
+
+Prints, per setting: the protocol, the per-task scores (agreement, epochs, min train acc, flag reason), then one
+line `RESULT setting | n tasks | median human | median random | gap | flagged human/random | seconds`; the same
+row is appended to `<out>/results.md`. Run folders go to `<out>/<setting>-n<n_tasks>-s<seed>`.
+"""
+import argparse, json, time, warnings
+from pathlib import Path
+warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
+import torch
+import taskdisc.data
+from taskdisc.runs.core import run_as
+
+_orig_tfm = taskdisc.data.ImageBatchTfm
+
+def flip_only_tfm(mean, std, pad=0, flip=False):
+    "`ImageBatchTfm` without shifts: `pad` is ignored, flips kept as `image_dls` asks"
+    return _orig_tfm(mean, std, 0, flip)
+
+FLIP = dict(augment=True)
+BF16 = dict(precision='bf16+channels_last')
+settings = {
+    'default': {},
+    'flip': FLIP,
+    'wd5e-4': dict(wd=5e-4),
+    'wd5e-3': dict(wd=5e-3),
+    'lr3e-3': dict(lr=3e-3),
+    'flip-bf16': {**FLIP, **BF16},
+    'flip-n4000-bf16': {**FLIP, **BF16, 'n_train': 4000},
+    'flip-n5000-bf16': {**FLIP, **BF16, 'n_train': 5000},
+}
+flip_settings = {k for k,v in settings.items() if v.get('augment')}
+
+def run_setting(name, n_tasks, seed, threads, out):
+    taskdisc.data.ImageBatchTfm = flip_only_tfm if name in flip_settings else _orig_tfm
+    t0 = time.time()
+    df,summ,path = run_as('cifar10', n_tasks, str(out/f"{name}-n{n_tasks}-s{seed}"), seed, threads, show=False, **settings[name])
+    secs = time.time() - t0
+    taskdisc.data.ImageBatchTfm = _orig_tfm
+    proto = json.loads((path/'config.json').read_text())['protocol']
+    print(f"== {name}: {n_tasks} + {n_tasks} tasks, {threads} threads, seed {seed}, torch {torch.__version__}")
+    print("protocol:", proto)
+    cols = [c for c in ('family','task','agreement','epochs','train_acc_min','test_acc_1','flagged','reason') if c in df.columns]
+    print(df[cols].to_string(float_format=lambda v: f"{v:.3f}"))
+    h,r = summ.median_as['human'],summ.median_as['random']
+    fh,fr = int(summ.n_flagged['human']),int(summ.n_flagged['random'])
+    row = f"| {name} | {n_tasks}+{n_tasks} | {h:.3f} | {r:.3f} | {h-r:.3f} | {fh}/{fr} | {secs:.0f} |"
+    print("RESULT", row, flush=True)
+    with open(out/'results.md', 'a') as f: f.write(row + '\n')
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--settings', default='default,flip', help=f"comma-separated, of {list(settings)}")
+    p.add_argument('--n_tasks', type=int, default=4); p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--seed', type=int, default=0); p.add_argument('--out', default='/tmp/cifar_runs')
+    a = p.parse_args()
+    out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
+    names = a.settings.split(',')
+    unknown = [n for n in names if n not in settings]
+    if unknown: raise SystemExit(f"unknown settings {unknown}; use some of {list(settings)}")
+    for n in names: run_setting(n, a.n_tasks, a.seed, a.threads, out)
+
+if __name__ == '__main__': main()
