@@ -98,9 +98,9 @@ def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV 
     "Adversarial splits from discovered tasks vs random splits: a table, splits.csv, index files and split.png"
     t0 = time.time()
     _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, out, seed, threads, size=size, device=device, protocol=protocol, max_epochs=max_epochs)
-    if is_main():  # under `torchrun`, one report
-        print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
-        print(f"{time.time()-t0:.0f}s; results in {out}/")
+    if not is_main(): return  # under `torchrun`, one report
+    print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
+    print(f"{time.time()-t0:.0f}s; results in {out}/")
 
 # %% ../nbs/20_cli.ipynb #e0c6994f
 @call_parse
