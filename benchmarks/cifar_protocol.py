@@ -3,17 +3,16 @@ from random-labelled tasks by a median gap >= 0.20 with every network fitted?
 
 Each setting is `run_as('cifar10', ...)` (what `taskdisc as --dataset cifar10` runs) with `Protocol` overrides:
 
-- `default`: `protocols['cifar10']` unchanged (fp32).
-- `flip`: horizontal flips only while training. `augment=True` in the package means shifts + flips; for this
-  setting the script replaces `taskdisc.data.ImageBatchTfm` (looked up by `image_dls` when it builds the
-  transforms) with a function that calls the original class with `pad=0`, so the training transform flips
-  (each image with probability 0.5, `flip=augment and RGB`) but never shifts; the held-out transform is unchanged.
-  Nothing in the package is edited; the patch lives only in this process.
+- `default`: `protocols['cifar10']` unchanged (the package's default precision, `auto`).
+- `fp32`: the same under precision 'fp32'.
+- `flip`: horizontal flips only while training (`augment='flip'`; `augment=True` means shifts + flips).
 - `wd5e-4`, `wd5e-3`: weight decay as fastai passes `wd` to the pair's optimizer (`torch_adam`, an `OptimWrapper`
   of `torch.optim.Adam`): Adam's `weight_decay`, an L2 term added to every parameter's gradient.
 - `lr3e-3`: Adam learning rate 3e-3 instead of 1e-3.
 - `flip-n4000-bf16`, `flip-n5000-bf16`: flips only, 4,000 / 5,000 training images, precision 'bf16+channels_last'.
 - `flip-bf16`: flips only at 2,000 images under 'bf16+channels_last' (timing of the flip setting under that policy).
+- `flip-n5000`, `flip-n8000`: flips only, 5,000 / 8,000 training images, the default precision.
+- `n5000`: 5,000 training images, no augmentation.
 
 Run (one setting at a time, under the CPU lock; data from TASKDISC_CIFAR10):
 
@@ -28,20 +27,17 @@ import argparse, json, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
-import taskdisc.data
 from taskdisc.runs.core import run_as
 
-_orig_tfm = taskdisc.data.ImageBatchTfm
-
-def flip_only_tfm(mean, std, pad=0, flip=False):
-    "`ImageBatchTfm` without shifts: `pad` is ignored, flips kept as `image_dls` asks"
-    return _orig_tfm(mean, std, 0, flip)
-
-FLIP = dict(augment=True)
+FLIP = dict(augment='flip')
 BF16 = dict(precision='bf16+channels_last')
 settings = {
     'default': {},
+    'fp32': dict(precision='fp32'),
     'flip': FLIP,
+    'n5000': dict(n_train=5000),
+    'flip-n5000': {**FLIP, 'n_train': 5000},
+    'flip-n8000': {**FLIP, 'n_train': 8000},
     'wd5e-4': dict(wd=5e-4),
     'wd5e-3': dict(wd=5e-3),
     'lr3e-3': dict(lr=3e-3),
@@ -49,14 +45,11 @@ settings = {
     'flip-n4000-bf16': {**FLIP, **BF16, 'n_train': 4000},
     'flip-n5000-bf16': {**FLIP, **BF16, 'n_train': 5000},
 }
-flip_settings = {k for k,v in settings.items() if v.get('augment')}
 
 def run_setting(name, n_tasks, seed, threads, out):
-    taskdisc.data.ImageBatchTfm = flip_only_tfm if name in flip_settings else _orig_tfm
     t0 = time.time()
     df,summ,path = run_as('cifar10', n_tasks, str(out/f"{name}-n{n_tasks}-s{seed}"), seed, threads, show=False, **settings[name])
     secs = time.time() - t0
-    taskdisc.data.ImageBatchTfm = _orig_tfm
     proto = json.loads((path/'config.json').read_text())['protocol']
     print(f"== {name}: {n_tasks} + {n_tasks} tasks, {threads} threads, seed {seed}, torch {torch.__version__}")
     print("protocol:", proto)

@@ -30,8 +30,8 @@ step, T=10, held-out 256: `taskdisc discover`'s defaults) and CIFAR-like (CNN 32
 T=5) --: training images/s through the unroll, GFLOP/s (FLOPs of one fp32 meta-gradient counted with
 `torch.utils.flop_counter.FlopCounterMode`, one thread, as the counter sees only its own thread) and the share of
 the best-dtype matmul peak, under fp32 and each option (interleaved, fastest of `--repeats`x3), the cosine of
-each option's meta-gradient with fp32's, and what `precision='auto'` picks (`meta_policy`, a fresh
-measurement in a temporary cache).
+each option's meta-gradient with fp32's, and what `precision='measure'` picks (`meta_policy`, a fresh
+measurement in a temporary cache; `precision='auto'`, the default, is fp32 on this path).
 
 Run: python benchmarks/meta_gradient.py [--T 5 20] [--threads 2] [--repeats 3] [--rounds 2] [--shape 3 32 32] [--bs 256] [--modes ...] [--check]
      python benchmarks/meta_gradient.py --policies [--threads 2] [--repeats 5]
@@ -106,7 +106,7 @@ def policies(a):
     from precision import matmul_peak, cpu_info
     from taskdisc.meta import unrolled_agreement, meta_policy
     from taskdisc.pair import seeded_pair
-    from taskdisc.precision import available_policies
+    from taskdisc.precision import available_policies, auto_policy
     torch.set_num_threads(a.threads)
     peak = {'fp32': matmul_peak(torch.float32), 'bf16': matmul_peak(torch.bfloat16)}
     name,flags = cpu_info()
@@ -129,10 +129,10 @@ def policies(a):
                 t0 = time.perf_counter(); grad(p); times[p] = min(times.get(p, float('inf')), time.perf_counter() - t0)
         with tempfile.TemporaryDirectory() as d:
             os.environ['TASKDISC_CACHE'] = d
-            auto = meta_policy(models, list(xs), list(q0), xh, inner_lr=lr)
+            measured = meta_policy(models, list(xs), list(q0), xh, inner_lr=lr)
         os.environ.pop('TASKDISC_CACHE')
         print(f"\n{label}: inner CNN {'-'.join(map(str, widths))} on {shape}, {bs} training images per step (half per network), T={T}, "
-              f"held-out {hbs}; {flops/1e9:.2f} GFLOP per meta-gradient; auto picks {auto!r}")
+              f"held-out {hbs}; {flops/1e9:.2f} GFLOP per meta-gradient; measure picks {measured!r}, auto {auto_policy(models[0], meta=True)!r}")
         for p in cands:
             cos = F.cosine_similarity(grad(p).flatten(), ref.flatten(), 0).item()
             print(f"  {p:19s} {T*bs/times[p]:8.0f} images/s  {flops/times[p]/1e9:6.1f} GFLOP/s  {flops/times[p]/1e9/max(peak.values()):6.1%} of peak"

@@ -7,17 +7,18 @@ Prints:
   images, taskdisc's Learner path, as `agreement_score` runs it) and a plain SGD step of a 32x32 6-conv BN CNN
   (32-64-128, batch 256) -- images/s per network, GFLOP/s (FLOPs of one fp32 step counted with
   `torch.utils.flop_counter.FlopCounterMode`) and the share of the best-dtype matmul peak, under fp32 NCHW and
-  each option, and the `auto` choice (a fresh measurement in a temporary cache);
+  each option, what `auto` picks (decided from the device and the network) and what `measure` picks (a fresh
+  measurement in a temporary cache);
 - `torch.compile` (inductor) of the 6-conv CNN step, in a subprocess with a time limit: compile time, steps/s after
   it, and after how many steps it pays;
-- a paired AS check: the same 8 human + 8 random digit tasks (seed 0) scored under fp32, under `precision='auto'`
-  (measured afresh in a temporary cache on the first pair, as a user's first run would) and under bf16: mean |dAS|,
-  max |dAS| and the medians per family.
+- a paired AS check: the same 8 human + 8 random tasks (seed 0; digits, or CIFAR-10 with `--as_dataset cifar10`)
+  scored under fp32, under `auto` (the default), under `measure` (measured afresh in a temporary cache on the first
+  pair, as a user's first run would) and under bf16: seconds, mean |dAS|, max |dAS| and the medians per family.
 
 Run (on a shared machine, one heavy job at a time):
     flock /tmp/taskdisc-cpu.lock env TASKDISC_CIFAR10=/work/shared/data/cifar10.tgz python benchmarks/precision.py
-Options: --threads 2 --repeats 3 --skip_cifar --skip_compile --skip_as --skip_meta
-(the meta path -- the meta-gradient's unrolled inner networks under each policy and `auto`'s choice -- is
+Options: --threads 2 --repeats 3 --skip_cifar --skip_compile --skip_as --skip_meta --as_dataset cifar10
+(the meta path -- the meta-gradient's unrolled inner networks under each policy and the choices -- is
 `benchmarks/meta_gradient.py --policies`, run here too unless --skip_meta)
 """
 import argparse, os, statistics, subprocess, sys, tempfile, time, warnings
@@ -80,8 +81,8 @@ def pair_path(data, proto, policy, epochs):
     return fit, len(learn.dls.train)*learn.dls.train.bs*epochs, (learn.model, (xb,), (yb,), pair_loss)
 
 def measure(name, make, policies, peak, repeats, n_steps):
-    "Time `make(policy)` for every policy, interleaved; print images/s, GFLOP/s, share of peak, and the auto choice"
-    from taskdisc.precision import auto_policy, policy_cache
+    "Time `make(policy)` for every policy, interleaved; print images/s, GFLOP/s, share of peak, and what auto and measure pick"
+    from taskdisc.precision import auto_policy, measured_policy, policy_cache
     runs = {p: make(p) for p in policies}
     f0,_,(model,xb,yb,loss_func) = runs['fp32']
     flops = step_flops(lambda: loss_func(model(*xb), *yb).backward())  # one fp32 step of the whole model (both networks of a pair)
@@ -97,9 +98,10 @@ def measure(name, make, policies, peak, repeats, n_steps):
         gf = flops*steps/t/1e9
         print(f"  {p:20s} {n_img*n_steps/t:9.0f} images/s  {gf:7.1f} GFLOP/s  {gf/peak:6.1%} of best peak  x{t32/t:.2f} vs fp32")
     with tempfile.TemporaryDirectory() as d, modified_env(TASKDISC_CACHE=d):
-        choice = auto_policy(model, xb, yb, lambda p,*y: loss_func(p, *y))
+        choice = measured_policy(model, xb, yb, lambda p,*y: loss_func(p, *y))
         import json; entry, = json.loads(policy_cache().read_text()).values()
-    print(f"  auto picks: {choice}  (its own measurement, speed-up vs fp32: {entry['speedup']})")
+    print(f"  auto picks: {auto_policy(model, xb[0].device)} (from the device and the network)")
+    print(f"  measure picks: {choice}  (its own measurement, speed-up vs fp32: {entry['speedup']})")
     return choice
 
 COMPILE_SNIPPET = """
@@ -134,6 +136,7 @@ def main():
     p.add_argument('--threads', type=int, default=2); p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--skip_cifar', action='store_true'); p.add_argument('--skip_compile', action='store_true')
     p.add_argument('--skip_as', action='store_true')
+    p.add_argument('--as_dataset', default='digits', choices=['digits', 'cifar10'], help='data set of the paired AS check')
     p.add_argument('--skip_meta', action='store_true', help="skip the meta path (benchmarks/meta_gradient.py --policies)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -179,17 +182,19 @@ def main():
 
     if not a.skip_as:
         from taskdisc.tasks import baseline_tasks
-        from taskdisc.precision import choose_policy, policy_cache
+        from taskdisc.precision import choose_policy, policy_cache, auto_policy
         import json
-        proto = get_protocol('digits')
-        tasks = baseline_tasks(digits, 8, 8, seed=0)
-        t0 = time.time(); ref = agreement_scores(tasks, digits, proto, seed=0, show=False); t_ref = time.time()-t0
-        print(f"\npaired AS check: {len(tasks)} digit tasks (8 human + 8 random, seed 0), digits protocol; fp32 {t_ref:.0f} s")
+        data = digits if a.as_dataset == 'digits' else get_data(a.as_dataset)
+        proto = get_protocol(a.as_dataset, precision='fp32')
+        tasks = baseline_tasks(data, 8, 8, seed=0)
+        t0 = time.time(); ref = agreement_scores(tasks, data, proto, seed=0, show=False); t_ref = time.time()-t0
+        print(f"\npaired AS check: {len(tasks)} {a.as_dataset} tasks (8 human + 8 random, seed 0), {a.as_dataset} protocol; fp32 {t_ref:.0f} s")
         print(f"  fp32: median human {ref[ref.family=='human'].agreement.median():.3f}, random {ref[ref.family=='random'].agreement.median():.3f}")
-        for q in ['auto'] + (['bf16'] if 'bf16' in pols else []):
-            with tempfile.TemporaryDirectory() as d, modified_env(TASKDISC_CACHE=d):  # 'auto' measures afresh on the first pair, then reads its cache
-                t0 = time.time(); df = agreement_scores(tasks, digits, replace(proto, precision=q), seed=0, show=False); t = time.time()-t0
-                chosen = f" = {choose_policy(next(iter(json.loads(policy_cache().read_text()).values()))['ms'])}" if q == 'auto' else ''
+        for q in ['auto', 'measure'] + (['bf16'] if 'bf16' in pols else []):
+            with tempfile.TemporaryDirectory() as d, modified_env(TASKDISC_CACHE=d):  # 'measure' measures afresh on the first pair, then reads its cache
+                t0 = time.time(); df = agreement_scores(tasks, data, replace(proto, precision=q), seed=0, show=False); t = time.time()-t0
+                chosen = {'measure': lambda: f" = {choose_policy(next(iter(json.loads(policy_cache().read_text()).values()))['ms'])}",
+                          'auto': lambda: f" = {auto_policy(nn.Conv2d(1, 1, 1))}"}.get(q, str)()
             d = (df.agreement - ref.agreement).abs()
             print(f"  {q}{chosen}: {t:.0f} s (x{t_ref/t:.2f}); median human {df[df.family=='human'].agreement.median():.3f}, "
                   f"random {df[df.family=='random'].agreement.median():.3f}; mean |dAS| {d.mean():.4f} (target <= 0.01), max {d.max():.4f}")

@@ -42,11 +42,12 @@ def as_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', a fastai arc
             size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
             device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
             protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's protocol
+            precision:str=None, # precision and layout policy: auto (the default: from the device), measure, fp32, bf16, channels_last or bf16+channels_last
            ):
     "Agreement scores of human-labelled and random-labelled tasks: a table of medians, as.csv, as_hist.png, probs.npz and topk.csv"
     t0 = time.time()
     _,summ,out = run_as(dataset, n_tasks, out, seed, threads, size=size, device=device, arch=arch, n_train=n_train, n_holdout=n_holdout,
-                        max_epochs=max_epochs, lr=lr, bs=bs, n_pairs=n_pairs, protocol=protocol)
+                        max_epochs=max_epochs, lr=lr, bs=bs, n_pairs=n_pairs, protocol=protocol, precision=precision)
     if is_main(): _report(summ, out, time.time()-t0)
 
 # %% ../nbs/20_cli.ipynb #b80707a8
@@ -71,11 +72,12 @@ def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10
                   protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) for the scores (and, on your own images, discovery's networks)
                   preset:str=None, # a discovery preset instead of the data set's, e.g. paper (with its AS protocol)
                   smoke:store_true=False, # a smoke run of a few seconds: every part of the run, on 2 meta-steps and a few images
+                  precision:str=None, # precision and layout policy of every network trained (the meta-gradient's and the scores'): auto (the default), measure, fp32, bf16, channels_last or bf16+channels_last
                  ):
     "Discover tasks the network generalizes on, and score them next to random and human-labelled tasks"
-    config = {k:v for k,v in dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam, heads_per_step=heads_per_step).items() if v is not None}
+    config = {k:v for k,v in dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam, heads_per_step=heads_per_step, precision=precision).items() if v is not None}
     res = run_discover(dataset, out, n_random, n_human, seed, ckpt_every, as_every, threads=threads, size=size, device=device, protocol=protocol,
-                       preset=preset, smoke=smoke, **config)
+                       preset=preset, smoke=smoke, protocol_overrides=None if precision is None else dict(precision=precision), **config)
     if is_main(): print(res.report())
 
 # %% ../nbs/20_cli.ipynb #2f5b8abf
@@ -94,10 +96,11 @@ def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV 
                size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
                device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
                protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's protocol
+               precision:str=None, # precision and layout policy: auto (the default: from the device), measure, fp32, bf16, channels_last or bf16+channels_last
               ):
     "Adversarial splits from discovered tasks vs random splits: a table, splits.csv, index files and split.png"
     t0 = time.time()
-    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, out, seed, threads, size=size, device=device, protocol=protocol, max_epochs=max_epochs)
+    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, out, seed, threads, size=size, device=device, protocol=protocol, max_epochs=max_epochs, precision=precision)
     if not is_main(): return  # under `torchrun`, one report
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{time.time()-t0:.0f}s; results in {out}/")
@@ -119,10 +122,11 @@ def map_main(run:Param("a `taskdisc discover` output folder (or a tasks CSV) who
              size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
              device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
              protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's protocol
+             precision:str=None, # precision and layout policy: auto (the default: from the device), measure, fp32, bf16, channels_last or bf16+channels_last
             ):
     "A map of the space of tasks: trajectories of the networks of discovered, human and random tasks, embedded with InPCA"
     res = run_map(run, dataset, n_human, n_random, n_disc, n_points, out, seed, threads, size=size, device=device, protocol=protocol,
-                  n_train=n_train, n_holdout=n_holdout, max_epochs=max_epochs)
+                  n_train=n_train, n_holdout=n_holdout, max_epochs=max_epochs, precision=precision)
     if not is_main(): return  # under `torchrun`, one report
     print(f"top-3 share {res.emb.shares[:3].sum():.3f}; first 10 shares: {' '.join(f'{s:.3f}' for s in res.emb.shares[:10])}")
     print(res.distances.to_string(float_format=lambda v: f"{v:.3f}"))
@@ -148,6 +152,7 @@ def robust_main(run:Param("a `taskdisc discover` output folder or tasks CSV: its
                 out:str=None, # output folder (default: a new taskdisc-robust-<time> folder here)
                 threads:int=None, # torch CPU threads
                 device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
+                precision:str=None, # precision and layout policy: auto (the default: from the device), measure, fp32, bf16, channels_last or bf16+channels_last
                ):
     "ERM, IRMv1, V-REx, Group DRO and Fish against discovered tasks (or Colored digits): a table, robust.csv, robust.png"
     t0 = time.time()
@@ -155,7 +160,7 @@ def robust_main(run:Param("a `taskdisc discover` output folder or tasks CSV: its
     except ValueError: raise ValueError(f"--p_spurious takes comma-separated probabilities such as 0.8,0.9,0.1, got {p_spurious!r}") from None
     try: sizes = sizes and tuple(int(x) for x in sizes.split(','))
     except ValueError: raise ValueError(f"--sizes takes comma-separated image counts, one per environment, such as 600,600,597; got {sizes!r}") from None
-    config = dict(redraw=redraw, **({} if steps is None else dict(steps=steps)), **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})))
+    config = dict(redraw=redraw, **({} if steps is None else dict(steps=steps)), **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})), **({} if precision is None else dict(precision=precision)))
     table,summ,out = run_robust(run, dataset, methods.split(','), n_targets, n_spurious, seeds, ps, eta, sizes, random_split=random_split,
                                 out=out, seed=seed, threads=threads, device=device, size=size, **config)
     if not is_main(): return  # under `torchrun`, one report

@@ -16,8 +16,8 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device, tensor
 
 # %% auto #0
-__all__ = ['datasets', 'ImageData', 'load_digits_data', 'new_out_dir', 'cache_dir', 'get_data', 'sample_split', 'ImageBatchTfm',
-           'TensorDL', 'image_dls']
+__all__ = ['datasets', 'augments', 'ImageData', 'load_digits_data', 'new_out_dir', 'cache_dir', 'get_data', 'sample_split',
+           'ImageBatchTfm', 'TensorDL', 'check_augment', 'image_dls']
 
 # %% ../nbs/00_data.ipynb #4166f643
 class ImageData:
@@ -177,12 +177,19 @@ class TensorDL(DataLoader):
         for idx in samps: yield x[idx],y[idx]
 
 # %% ../nbs/00_data.ipynb #519e8525
+augments = (False, True, 'flip')  # no augmentation; random shifts (and flips for RGB images); horizontal flips only
+
+def check_augment(augment):
+    "`augment` if it is one of `augments`, else a one-line `ValueError`"
+    if augment not in augments: raise ValueError(f"augment={augment!r}: use False, True (random shifts, and flips for RGB images) or 'flip' (horizontal flips only)")
+    return augment
+
 def image_dls(data:ImageData, # the images
               labels:Tensor, # one integer label per image of `data`
               train_idx:Tensor, # indices of the training images
               valid_idx:Tensor, # indices of the held-out images
               bs:int=128, # batch size
-              augment:bool=False, # random shifts (and flips for RGB images) on training batches
+              augment:bool|str=False, # on training batches: True, random shifts (and flips for RGB images); 'flip', horizontal flips only
               seed:int=None, # seed of the shuffling
               n_orders:int=1, # independent training-data orders, stacked in each batch (one per network of a pair)
               device=None, # default: fastai's `default_device()`
@@ -191,8 +198,9 @@ def image_dls(data:ImageData, # the images
     labels = torch.as_tensor(labels).long()
     if labels.shape != (len(data),): raise ValueError(f"{len(labels)} labels for {len(data)} images; pass one label per image")
     mean,std = data.stats()
-    pad = (max(1, data.shape[-1]//8) if augment else 0)
-    train_tfm,valid_tfm = ImageBatchTfm(mean, std, pad, augment and data.shape[0]==3),ImageBatchTfm(mean, std)
+    shift = check_augment(augment) == True
+    pad,flip = max(1, data.shape[-1]//8) if shift else 0,augment == 'flip' or (shift and data.shape[0] == 3)
+    train_tfm,valid_tfm = ImageBatchTfm(mean, std, pad, flip),ImageBatchTfm(mean, std)
     device = default_device() if device is None else device
     trn = TensorDL(data.x[train_idx], labels[train_idx], bs, shuffle=True, drop_last=len(train_idx)>bs, seed=seed, n_orders=n_orders, after_batch=train_tfm, device=device)
     val = TensorDL(data.x[valid_idx], labels[valid_idx], bs*2, after_batch=valid_tfm, device=device)

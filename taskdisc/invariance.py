@@ -20,6 +20,7 @@ from .data import ImageBatchTfm
 from .models import get_model
 from .distributed import get_device
 from .environments import Environments, EnvDL, oracle_environments
+from .precision import Precision, check_policy
 
 # %% auto #0
 __all__ = ['methods', 'env_risks', 'erm_loss', 'WeightPenalty', 'irm_penalty', 'EnvPenalty', 'IRM', 'VREx', 'dro_update',
@@ -162,6 +163,7 @@ class InvarianceConfig:
     augment:bool=False # shift training images by up to one pixel
     redraw:bool=True # draw label noise and colours afresh at every step where the environments are `drawn` (Colored digits)
     opts:dict=field(default_factory=dict) # per method, overriding its defaults, e.g. `dict(irm=dict(weight=1e4))`
+    precision:str='auto' # precision and layout policy (`taskdisc.precision`); 'auto' is fp32 for the MLP, channels-last for a CNN on an AVX-512 CPU
 
 def _check_method(method):
     if method not in methods: raise ValueError(f"unknown method {method!r}; use one of {list(methods)}")
@@ -191,7 +193,7 @@ def invariance_learner(envs:Environments, # the environments
     val = EnvDL(x, envs.y, envs.env, envs.group, after_batch=ImageBatchTfm(mean, std), device=device)
     model = get_model(cfg.arch, d.shape, 2, seed=seed, **cfg.arch_kwargs).to(device)
     cb = methods[method]
-    cbs = ([cb(**cfg.opts.get(method, {}))] if cb else []) + [WeightPenalty(cfg.l2)]
+    cbs = ([cb(**cfg.opts.get(method, {}))] if cb else []) + [WeightPenalty(cfg.l2), Precision(check_policy(cfg.precision, device))]
     learn = Learner(DataLoaders(trn, val, device=device), model, loss_func=erm_loss, opt_func=_adam, lr=cfg.lr, wd=0., cbs=cbs)
     learn.envs = envs
     return learn

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from fastcore.all import *
 from .pair import seeded_pair
 from .tasknet import TaskNet
-from .precision import (check_policy, available_policies, to_layout, policy_autocast, time_steps, cached_policy,
+from .precision import (check_policy, available_policies, to_layout, policy_autocast, time_steps, cached_policy, auto_policy,
                                 machine_key, config_key, policy_cache)
 
 # %% auto #0
@@ -145,14 +145,14 @@ class _PairInThreads(torch.autograd.Function):
         return (None, None, *gs[0], *gs[1])
 
 # %% ../nbs/05_meta.ipynb #97168335
-_chosen = {}  # `auto`'s choices in this process: {(cache file, key): policy}
+_chosen = {}  # `measure`'s choices in this process: {(cache file, key): policy}
 
 def meta_policy(models:tuple, xs:list, qs:list, x_holdout:Tensor, # as `unrolled_agreement` gets them, one batch per step
                 margin:float=1.1, # an option must be this many times faster than fp32
                 cache:bool=True, # read and write the measurement in `policy_cache()`
                 **kwargs, # the other settings of `unrolled_agreement`
                )->str:
-    "The policy `auto` picks for this unrolled agreement loss here: a meta-gradient (forward and backward) timed under each option, once per machine and configuration"
+    "The policy 'measure' picks for this unrolled agreement loss here: a meta-gradient (forward and backward) timed under each option, once per machine and configuration"
     device = x_holdout.device
     key = f"{machine_key(device)} | meta {config_key(models[0], (xs[0], x_holdout))} | {sorted(kwargs.items())}"
     if cache and (str(policy_cache()), key) in _chosen: return _chosen[str(policy_cache()), key]
@@ -185,7 +185,7 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
                        checkpoint_every:int=1, # with `checkpoint`: inner steps per checkpointed segment (memory grows with it)
                        autocast:bool=False, # the same as `precision='bf16'` (bfloat16 autocast; faster on some CPUs, approximate)
                        parallel:bool=None, # train the two networks in two threads (forward and backward); default: on a CPU with 2+ threads
-                       precision:str='fp32', # policy of the inner networks (`taskdisc.precision`): 'fp32', 'bf16', 'channels_last', 'bf16+channels_last' or 'auto'
+                       precision:str='auto', # policy of the inner networks (`taskdisc.precision`): 'auto' (fp32 on this path), 'measure', 'fp32', 'bf16', 'channels_last' or 'bf16+channels_last'
                        host_info:bool=True, # `info` as Python numbers (the host waits for the device); `False`: detached 0-d tensors, for training loops
                       )->tuple: # `(loss, info)`
     "Agreement loss of two networks trained `T` SGD steps on soft labels `q`, differentiable with respect to `q`"
@@ -193,7 +193,8 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
     xs,qs = _step_batches(x_train, q, T)
     if split_batch and min(len(x) for x in xs) < 2: raise ValueError("split_batch needs at least 2 training images in every batch")
     dev,policy = x_holdout.device,_policy(precision, autocast, x_holdout.device)
-    if policy == 'auto': policy = meta_policy(models, xs, qs, x_holdout, inner_lr=inner_lr, split_batch=split_batch, checkpoint=checkpoint,
+    if policy == 'auto': policy = auto_policy(models[0], dev, meta=True)
+    if policy == 'measure': policy = meta_policy(models, xs, qs, x_holdout, inner_lr=inner_lr, split_batch=split_batch, checkpoint=checkpoint,
                                               second_order=second_order, checkpoint_every=checkpoint_every, parallel=parallel)
     halves = [(x.chunk(2),qi.chunk(2)) if split_batch else ((x,x),(qi,qi)) for x,qi in zip(xs, qs)]
     xs_i,qs_i = [[to_layout(xh[i], policy) for xh,_ in halves] for i in (0,1)],[[qh[i] for _,qh in halves] for i in (0,1)]
@@ -233,7 +234,7 @@ def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the me
               checkpoint_every:int=1, # with `checkpoint`: inner steps per checkpointed segment (memory grows with it)
               autocast:bool=False, # the same as `precision='bf16'`; the task network stays in float32
               parallel:bool=None, # train the two inner networks in two threads; default: on a CPU with 2+ threads
-              precision:str='fp32', # policy of the inner networks: 'fp32', 'bf16', 'channels_last', 'bf16+channels_last' or 'auto' (`taskdisc.precision`)
+              precision:str='auto', # policy of the inner networks (`taskdisc.precision`): 'auto' (fp32 on this path), 'measure', 'fp32', 'bf16', 'channels_last' or 'bf16+channels_last'
               **kwargs, # passed to the inner architecture
              )->tuple: # `(loss, info)`
     "Differentiable agreement loss $\\mathcal{L}_{AS}$ of task `head` of `tasknet`"

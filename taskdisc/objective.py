@@ -55,7 +55,7 @@ class DiscoveryConfig:
     grad_checkpoint:bool=False # reentrant gradient checkpoint around each inner step (less memory, more time)
     embed_checkpoint:bool=False # recompute the task network on each inner batch in the backward pass instead of keeping its activations (reference: inside the checkpointed inner step)
     autocast:bool=False # inner networks under bfloat16 autocast (`taskdisc.meta`): faster on larger images, approximate
-    precision:str='fp32' # precision policy of the two inner networks (`taskdisc.meta`): 'fp32', 'bf16', 'channels_last', 'bf16+channels_last' or 'auto' (measured once per machine and configuration)
+    precision:str='auto' # precision policy of the two inner networks (`taskdisc.meta`): 'auto' (fp32 on this path), 'measure' (timed once per machine and configuration), 'fp32', 'bf16', 'channels_last' or 'bf16+channels_last'
     heads_per_step:int=None # meta-steps averaged per update of the task network, shared by the processes (default: the checkpoint's, else one per process)
     seed:int=0 # seed of the image split, the batches, the head order and all initializations
     fixed_holdout:bool=False # the same first `holdout_bs` held-out images at every meta-step (the reference's unshuffled loader), not a random draw

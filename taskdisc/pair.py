@@ -16,9 +16,9 @@ from fastai.callback.core import Callback, CancelFitException, CancelValidExcept
 from fastai.callback.fp16 import MixedPrecision
 from fastai.torch_core import set_seed
 import fastai.callback.progress  # registers the progress bar callback and `Learner.no_bar`
-from .data import ImageData, image_dls, TensorDL
+from .data import ImageData, image_dls, TensorDL, check_augment
 from .models import get_model, archs
-from .precision import Precision, policies, check_policy
+from .precision import Precision, policies, policy_names, check_policy
 
 # %% auto #0
 __all__ = ['precisions', 'protocols', 'seeded_pair', 'agreement', 'NetPair', 'pair_loss', 'FitUntil', 'BF16Autocast',
@@ -109,23 +109,23 @@ class Protocol:
     wd:float=0. # weight decay
     max_epochs:int=100 # give up fitting after this many epochs
     fit_acc:float=0.98 # stop once both networks reach this training accuracy
-    augment:bool=False # random shifts (and flips for RGB images) while training
+    augment:bool|str=False # while training: True, random shifts (and flips for RGB images); 'flip', horizontal flips only
     n_pairs:int=1 # pairs of networks averaged per task
     degenerate:float=0.95 # flag a pair when a network predicts this share of held-out images as one class
-    precision:str='fp32' # 'auto', one of `taskdisc.precision.policies`, or 'fp16' (CUDA only: fastai's `MixedPrecision`, float16 with a gradient scaler)
+    precision:str='auto' # 'auto' (from the device: channels-last on AVX-512 CPUs), 'measure', one of `taskdisc.precision.policies`, or 'fp16' (CUDA only: fastai's `MixedPrecision`, float16 with a gradient scaler)
     bf16:bool=False # old setting: True means `precision='bf16'`
     same_order:bool=True # both networks see the same batches in the same order (the reference's way); else each its own shuffle
     until_fit:bool=True # stop once both networks reach `fit_acc`; `False` trains all `max_epochs` (the reference's way; `fit_acc` still flags)
     @property
     def policy(self)->str:
         "The precision policy the pair trains under: `precision`, or 'bf16' from the old `bf16` setting"
-        return 'bf16' if self.bf16 and self.precision == 'fp32' else self.precision
+        return 'bf16' if self.bf16 and self.precision in ('fp32', 'auto') else self.precision
 
-precisions = ('auto', *policies, 'fp16')
+precisions = (*policy_names, 'fp16')
 protocols = {
     'digits': {},
     'cifar10': dict(arch_kwargs=dict(widths=(16,32,64), head='flat', in_pool=2), n_train=2000, n_holdout=1000),
-    'paper': dict(arch='resnet18', arch_kwargs={}, n_train=45_000, n_holdout=5_000, bs=512, lr=1e-3, max_epochs=100, until_fit=False),
+    'paper': dict(arch='resnet18', arch_kwargs={}, n_train=45_000, n_holdout=5_000, bs=512, lr=1e-3, max_epochs=100, until_fit=False, precision='fp32'),
 }
 
 def get_protocol(name:str='digits', # data set name, or 'paper'; names without a preset get `Protocol()`, the digits protocol
@@ -136,6 +136,7 @@ def get_protocol(name:str='digits', # data set name, or 'paper'; names without a
         overrides.setdefault('arch_kwargs', {})  # sizes belong to the default arch
     proto = from_preset(Protocol, protocols, name, 'protocol', **overrides)
     if proto.arch not in archs: raise ValueError(f"unknown architecture {proto.arch!r}; use one of {list(archs)}")
+    check_augment(proto.augment)
     if proto.precision not in precisions: raise ValueError(f"unknown precision policy {proto.precision!r}; use one of {list(precisions)}")
     return proto
 
@@ -145,7 +146,7 @@ def torch_adam(params, lr:float=1e-3, **kwargs)->OptimWrapper:
     return OptimWrapper(params, torch.optim.Adam, lr=lr, foreach=True, **kwargs)
 
 # %% ../nbs/02a_pair.ipynb #d9a74932
-def precision_cbs(policy:str, # `Protocol.policy`: 'fp32', 'auto', one of `taskdisc.precision.policies`, or 'fp16'
+def precision_cbs(policy:str, # `Protocol.policy`: one of `taskdisc.precision.policy_names`, or 'fp16'
                   device=None, # where the pair trains; default the CPU
                  )->list:
     "The callbacks that train under `policy` on `device`: none for 'fp32', fastai's `MixedPrecision` for 'fp16' (CUDA only), else `Precision`"
@@ -154,7 +155,7 @@ def precision_cbs(policy:str, # `Protocol.policy`: 'fp32', 'auto', one of `taskd
     if policy == 'fp16':
         if dev.type != 'cuda': raise ValueError(f"precision 'fp16' (float16 with a gradient scaler) needs a CUDA device, not {dev}; use 'bf16' or 'fp32'")
         return [MixedPrecision()]
-    if policy != 'auto': check_policy(policy, dev)
+    if policy not in ('auto', 'measure'): check_policy(policy, dev)
     return [Precision(policy)]
 
 def pair_learner(data:ImageData, # the images
