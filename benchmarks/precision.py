@@ -5,7 +5,7 @@ Prints:
 - the matmul peak in fp32 and bf16 (GFLOP/s, best of repeats, 2048x2048);
 - for three training paths -- the AS pair on the digits protocol and on the CIFAR-10 protocol (2,000 training
   images, taskdisc's Learner path, as `agreement_score` runs it) and a plain SGD step of a 32x32 6-conv BN CNN
-  (32-64-128, batch 256) -- images/s per network, GFLOP/s (FLOPs of one fp32 step counted with
+  (32-64-128, batch 256), and the same step of taskdisc's CIFAR ResNet-18 (unless --skip_resnet) -- images/s per network, GFLOP/s (FLOPs of one fp32 step counted with
   `torch.utils.flop_counter.FlopCounterMode`) and the share of the best-dtype matmul peak, under fp32 NCHW and
   each option, what `auto` picks (decided from the device and the network) and what `measure` picks (a fresh
   measurement in a temporary cache);
@@ -13,11 +13,13 @@ Prints:
   it, and after how many steps it pays;
 - a paired AS check: the same 8 human + 8 random tasks (seed 0; digits, or CIFAR-10 with `--as_dataset cifar10`)
   scored under fp32, under `auto` (the default), under `measure` (measured afresh in a temporary cache on the first
-  pair, as a user's first run would) and under bf16: seconds, mean |dAS|, max |dAS| and the medians per family.
+  pair, as a user's first run would) and under bf16: seconds, mean |dAS|, max |dAS| and the medians per family;
+  and, as the yardstick of those differences, fp32 again with the networks' seed 1 (other initializations and
+  batch orders, the same tasks and images).
 
 Run (on a shared machine, one heavy job at a time):
     flock /tmp/taskdisc-cpu.lock env TASKDISC_CIFAR10=/work/shared/data/cifar10.tgz python benchmarks/precision.py
-Options: --threads 2 --repeats 3 --skip_cifar --skip_compile --skip_as --skip_meta --as_dataset cifar10
+Options: --threads 2 --repeats 3 --skip_cifar --skip_compile --skip_as --skip_meta --skip_resnet --as_dataset cifar10
 (the meta path -- the meta-gradient's unrolled inner networks under each policy and the choices -- is
 `benchmarks/meta_gradient.py --policies`, run here too unless --skip_meta)
 """
@@ -53,11 +55,12 @@ def cnn6():
     return nn.Sequential(conv_bn(3,32), conv_bn(32,32), nn.MaxPool2d(2), conv_bn(32,64), conv_bn(64,64), nn.MaxPool2d(2),
                          conv_bn(64,128), conv_bn(128,128), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, 10))
 
-def cnn_path(policy, bs=256, compile=False):
-    "A step function of the 6-conv CNN under `policy` (SGD, batch `bs`, 32x32), and images per step"
+def cnn_path(policy, bs=256, compile=False, net='cnn6'):
+    "A step function of the 6-conv CNN (or `net='resnet18'`, taskdisc's CIFAR ResNet-18) under `policy` (SGD, batch `bs`, 32x32), and images per step"
     from taskdisc.precision import model_to_layout, to_layout, policy_autocast
+    from taskdisc.models import get_model
     torch.manual_seed(0)
-    m = model_to_layout(cnn6(), policy)
+    m = model_to_layout(cnn6() if net == 'cnn6' else get_model('resnet18', (3,32,32), 10, seed=0), policy)
     x,y = to_layout(torch.randn(bs, 3, 32, 32), policy),torch.randint(0, 10, (bs,))
     opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
     fwd = torch.compile(m) if compile else m
@@ -118,8 +121,8 @@ for policy in {policies!r}:
     print(f"  {{policy:20s}} eager {{te*1e3:.0f}} ms/step; compiled: first step (compile) {{tc0:.1f}} s, then {{tc*1e3:.0f}} ms/step (x{{te/tc:.2f}}); pays {{pays}}", flush=True)
 """
 
-def agreement_scores(tasks, data, proto, seed=0, show=False):
-    "As `taskdisc.agreement.agreement_scores` with one pair a task: the same split, seeds and pair (without its checks)"
+def agreement_scores(tasks, data, proto, seed=0, show=False, pair_seed=None):
+    "As `taskdisc.agreement.agreement_scores` with one pair a task: the same split, seeds and pair (without its checks); `pair_seed` seeds the networks instead"
     import pandas as pd
     from taskdisc.data import sample_split
     from taskdisc.pair import fit_pair, evaluate_pair
@@ -127,7 +130,7 @@ def agreement_scores(tasks, data, proto, seed=0, show=False):
     recs = []
     for t in tasks:
         y = t(data)
-        r = evaluate_pair(fit_pair(data, y, tr, ho, proto, seed, t.n_classes), y[ho])
+        r = evaluate_pair(fit_pair(data, y, tr, ho, proto, seed if pair_seed is None else pair_seed, t.n_classes), y[ho])
         recs.append(dict(family=t.family, task=t.name, agreement=r['agreement'], train_acc_min=min(r['train_accs'])))
     return pd.DataFrame(recs)
 
@@ -135,7 +138,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--threads', type=int, default=2); p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--skip_cifar', action='store_true'); p.add_argument('--skip_compile', action='store_true')
-    p.add_argument('--skip_as', action='store_true')
+    p.add_argument('--skip_as', action='store_true'); p.add_argument('--skip_resnet', action='store_true')
     p.add_argument('--as_dataset', default='digits', choices=['digits', 'cifar10'], help='data set of the paired AS check')
     p.add_argument('--skip_meta', action='store_true', help="skip the meta path (benchmarks/meta_gradient.py --policies)")
     a = p.parse_args()
@@ -160,6 +163,9 @@ def main():
         measure("AS pair, CIFAR-10 protocol, 2,000 images (Learner path, 2 epochs a measurement)",
                 lambda q: pair_path(cifar, get_protocol('cifar10'), q, 2), pols, peak, a.repeats, 1)
     measure("6-conv BN CNN 32-64-128, 32x32, SGD, batch 256 (3 steps a measurement)", cnn_path, pols, peak, a.repeats, 3)
+    if not a.skip_resnet:
+        measure("CIFAR ResNet-18 (taskdisc.models, width 64), 32x32, SGD, batch 256 (1 step a measurement)",
+                lambda q: cnn_path(q, net='resnet18'), pols, peak, a.repeats, 1)
 
     if not a.skip_meta:  # the meta-gradient's unroll, digits discovery and CIFAR-like: meta_gradient.py --policies
         from types import SimpleNamespace
@@ -190,9 +196,13 @@ def main():
         t0 = time.time(); ref = agreement_scores(tasks, data, proto, seed=0, show=False); t_ref = time.time()-t0
         print(f"\npaired AS check: {len(tasks)} {a.as_dataset} tasks (8 human + 8 random, seed 0), {a.as_dataset} protocol; fp32 {t_ref:.0f} s")
         print(f"  fp32: median human {ref[ref.family=='human'].agreement.median():.3f}, random {ref[ref.family=='random'].agreement.median():.3f}")
-        for q in ['auto', 'measure'] + (['bf16'] if 'bf16' in pols else []):
+        for q in ['auto', 'measure'] + (['bf16'] if 'bf16' in pols else []) + ['fp32, network seed 1']:
             with tempfile.TemporaryDirectory() as d, modified_env(TASKDISC_CACHE=d):  # 'measure' measures afresh on the first pair, then reads its cache
-                t0 = time.time(); df = agreement_scores(tasks, data, replace(proto, precision=q), seed=0, show=False); t = time.time()-t0
+                other_seed = q.startswith('fp32')  # the yardstick: fp32 again, with other initializations and batch orders
+                t0 = time.time()
+                if other_seed: df = agreement_scores(tasks, data, proto, seed=0, pair_seed=1)  # same images, other networks
+                else: df = agreement_scores(tasks, data, replace(proto, precision=q), seed=0, show=False)
+                t = time.time()-t0
                 chosen = {'measure': lambda: f" = {choose_policy(next(iter(json.loads(policy_cache().read_text()).values()))['ms'])}",
                           'auto': lambda: f" = {auto_policy(nn.Conv2d(1, 1, 1))}"}.get(q, str)()
             d = (df.agreement - ref.agreement).abs()

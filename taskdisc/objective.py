@@ -85,7 +85,7 @@ class DiscoveryConfig:
 # %% ../nbs/06a_objective.ipynb #7a0efc8a
 _cifar,_paper = get_protocol('cifar10'),get_protocol('paper')
 presets = {'cifar10': dict(arch=_cifar.arch, arch_kwargs=_cifar.arch_kwargs, inner_arch=_cifar.arch, inner_kwargs=_cifar.arch_kwargs,
-                           n_train=_cifar.n_train, n_holdout=_cifar.n_holdout, n_steps=300),
+                           n_train=2000, n_holdout=1000, n_steps=300),
            'paper': dict(dataset='cifar10', arch=_paper.arch, arch_kwargs=_paper.arch_kwargs, inner_arch=_paper.arch, inner_kwargs=_paper.arch_kwargs,
                          h_dim=32, n_heads=32, temp=10., T=50, inner_lr=0.005, bs=512, holdout_bs=512, fixed_holdout=True, lam=25., unif_t=2.,
                          lr=1e-3, n_steps=100_000, n_train=_paper.n_train, n_holdout=_paper.n_holdout, grad_checkpoint=True,

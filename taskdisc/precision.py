@@ -14,9 +14,9 @@ from fastai.callback.core import Callback
 from .data import cache_dir
 
 # %% auto #0
-__all__ = ['policies', 'policy_names', 'bf16_supported', 'check_policy', 'to_layout', 'model_to_layout', 'policy_autocast',
-           'auto_policy', 'time_steps', 'time_policies', 'choose_policy', 'machine_key', 'config_key', 'policy_cache',
-           'available_policies', 'cached_policy', 'measured_policy', 'Precision']
+__all__ = ['policies', 'policy_names', 'large_network', 'bf16_supported', 'check_policy', 'to_layout', 'model_to_layout',
+           'policy_autocast', 'auto_policy', 'time_steps', 'time_policies', 'choose_policy', 'machine_key',
+           'config_key', 'policy_cache', 'available_policies', 'cached_policy', 'measured_policy', 'Precision']
 
 # %% ../nbs/02c_precision.ipynb #cddfbca3
 policies = ('fp32', 'bf16', 'channels_last', 'bf16+channels_last')
@@ -57,6 +57,8 @@ def policy_autocast(policy:str, device=None):
     return torch.autocast(torch.device(device or 'cpu').type, dtype=torch.bfloat16) if 'bf16' in policy else nullcontext()
 
 # %% ../nbs/02c_precision.ipynb #26a8099f
+large_network = 200_000  # parameters from which 'auto' trains in bfloat16 on a CPU that has bfloat16 matrix units
+
 def auto_policy(model:nn.Module, # the network
                 device=None, # where it trains; default the CPU
                 meta:bool=False, # for the unrolled meta-gradient (`taskdisc.meta`) instead of a training step
@@ -65,8 +67,9 @@ def auto_policy(model:nn.Module, # the network
     dev = torch.device(device or 'cpu')
     if meta or not any(isinstance(m, nn.Conv2d) for m in model.modules()): return 'fp32'
     if dev.type == 'cuda': return 'bf16+channels_last' if bf16_supported(dev) else 'channels_last'
-    x86 = dev.type == 'cpu' and torch.backends.cpu.get_cpu_capability().startswith('AVX512')
-    return 'channels_last' if x86 and torch.backends.mkldnn.is_available() else 'fp32'
+    if not (dev.type == 'cpu' and torch.backends.cpu.get_cpu_capability().startswith('AVX512') and torch.backends.mkldnn.is_available()): return 'fp32'
+    large = sum(p.numel() for p in model.parameters()) >= large_network
+    return 'bf16+channels_last' if large and bf16_supported(dev) else 'channels_last'
 
 
 # %% ../nbs/02c_precision.ipynb #21b0f5aa
