@@ -112,7 +112,7 @@ class Protocol:
     augment:bool|str=False # while training: True, random shifts (and flips for RGB images); 'flip', horizontal flips only
     n_pairs:int=1 # pairs of networks averaged per task
     degenerate:float=0.95 # flag a pair when a network predicts this share of held-out images as one class
-    precision:str='auto' # 'auto' (from the device: channels-last on AVX-512 CPUs), 'measure', one of `taskdisc.precision.policies`, or 'fp16' (CUDA only: fastai's `MixedPrecision`, float16 with a gradient scaler)
+    precision:str='auto' # 'auto' (from the device and the network: `taskdisc.precision.auto_policy`), 'measure', one of `taskdisc.precision.policies`, or 'fp16' (CUDA only: fastai's `MixedPrecision`, float16 with a gradient scaler)
     bf16:bool=False # old setting: True means `precision='bf16'`
     same_order:bool=True # both networks see the same batches in the same order (the reference's way); else each its own shuffle
     until_fit:bool=True # stop once both networks reach `fit_acc`; `False` trains all `max_epochs` (the reference's way; `fit_acc` still flags)
