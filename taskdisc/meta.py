@@ -12,7 +12,7 @@ from torch.utils.checkpoint import checkpoint as _checkpoint
 from torch.autograd.function import once_differentiable
 from concurrent.futures import ThreadPoolExecutor
 from fastcore.all import *
-from .pair import seeded_pair
+from .pair import seeded_pair, agreement_rate
 from .tasknet import TaskNet
 from .precision import (check_policy, available_policies, to_layout, policy_autocast, time_steps, cached_policy, auto_policy,
                                 machine_key, config_key, policy_cache)
@@ -215,7 +215,7 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
     for i,(_,first,last) in enumerate(res): info[f'train_loss_{i}_first'],info[f'train_loss_{i}_last'] = v(first),v(last)
     loss = agreement_ce(*outs)
     info['agreement_ce'] = v(loss)
-    info['holdout_agreement'] = v((outs[0].argmax(-1) == outs[1].argmax(-1)).float().mean())  # `taskdisc.pair.agreement`, on the device
+    info['holdout_agreement'] = v(agreement_rate(outs[0].argmax(-1), outs[1].argmax(-1)))
     info['class1_rate'] = v(torch.cat(qs).gt(0.5).float().mean())  # share of training images the soft labels put in class 1
     return loss,info
 

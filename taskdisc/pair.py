@@ -21,9 +21,9 @@ from .models import get_model, archs
 from .precision import Precision, policies, policy_names, check_policy
 
 # %% auto #0
-__all__ = ['precisions', 'protocols', 'seeded_pair', 'agreement', 'NetPair', 'pair_loss', 'FitUntil', 'BF16Autocast',
-           'from_preset', 'Protocol', 'get_protocol', 'torch_adam', 'precision_cbs', 'pair_learner', 'fit_pair',
-           'pair_preds', 'evaluate_pair', 'pair_metrics', 'pair_record']
+__all__ = ['precisions', 'protocols', 'seeded_pair', 'agreement_rate', 'agreement', 'NetPair', 'pair_loss', 'FitUntil',
+           'BF16Autocast', 'from_preset', 'Protocol', 'get_protocol', 'torch_adam', 'precision_cbs', 'pair_learner',
+           'fit_pair', 'pair_preds', 'evaluate_pair', 'pair_metrics', 'pair_record']
 
 # %% ../nbs/02a_pair.ipynb #f1603f46
 def seeded_pair(arch:str, # architecture name, one of `taskdisc.models.archs`
@@ -39,12 +39,18 @@ def seeded_pair(arch:str, # architecture name, one of `taskdisc.models.archs`
     return tuple(get_model(arch, shape, n_out, seed=s, **kwargs).to(dtype) for s in seeds)
 
 # %% ../nbs/02a_pair.ipynb #46528588
+def agreement_rate(p1:Tensor, # hard predictions of the first network, shape `(n,)`
+                   p2:Tensor, # hard predictions of the second network, shape `(n,)`
+                  )->Tensor: # 0-d, on the predictions' device
+    "`agreement` as a tensor on the device, for training loops that must not wait for it"
+    if p1.shape != p2.shape: raise ValueError(f"predictions have shapes {tuple(p1.shape)} and {tuple(p2.shape)}; they must match")
+    return (p1 == p2).float().mean()
+
 def agreement(p1:Tensor, # hard predictions of the first network, shape `(n,)`
               p2:Tensor, # hard predictions of the second network, shape `(n,)`
              )->float: # fraction of positions where they agree
     "Fraction of held-out images on which two networks make the same prediction"
-    if p1.shape != p2.shape: raise ValueError(f"predictions have shapes {tuple(p1.shape)} and {tuple(p2.shape)}; they must match")
-    return (p1 == p2).float().mean().item()
+    return agreement_rate(p1, p2).item()
 
 # %% ../nbs/02a_pair.ipynb #457f939b
 class NetPair(nn.Module):
