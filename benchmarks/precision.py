@@ -130,8 +130,10 @@ def agreement_scores(tasks, data, proto, seed=0, show=False, pair_seed=None):
     recs = []
     for t in tasks:
         y = t(data)
-        r = evaluate_pair(fit_pair(data, y, tr, ho, proto, seed if pair_seed is None else pair_seed, t.n_classes), y[ho])
-        recs.append(dict(family=t.family, task=t.name, agreement=r['agreement'], train_acc_min=min(r['train_accs'])))
+        learn = fit_pair(data, y, tr, ho, proto, seed if pair_seed is None else pair_seed, t.n_classes)
+        r = evaluate_pair(learn, y[ho])
+        policy = learn.precision.chosen if hasattr(learn, 'precision') else proto.policy  # what the pair trained under
+        recs.append(dict(family=t.family, task=t.name, agreement=r['agreement'], train_acc_min=min(r['train_accs']), policy=policy))
     return pd.DataFrame(recs)
 
 def main():
@@ -188,8 +190,6 @@ def main():
 
     if not a.skip_as:
         from taskdisc.tasks import baseline_tasks
-        from taskdisc.precision import choose_policy, policy_cache, auto_policy
-        import json
         data = digits if a.as_dataset == 'digits' else get_data(a.as_dataset)
         proto = get_protocol(a.as_dataset, precision='fp32')
         tasks = baseline_tasks(data, 8, 8, seed=0)
@@ -203,8 +203,7 @@ def main():
                 if other_seed: df = agreement_scores(tasks, data, proto, seed=0, pair_seed=1)  # same images, other networks
                 else: df = agreement_scores(tasks, data, replace(proto, precision=q), seed=0, show=False)
                 t = time.time()-t0
-                chosen = {'measure': lambda: f" = {choose_policy(next(iter(json.loads(policy_cache().read_text()).values()))['ms'])}",
-                          'auto': lambda: f" = {auto_policy(nn.Conv2d(1, 1, 1))}"}.get(q, str)()
+            chosen = f" = {df.policy.iloc[0]}" if q in ('auto', 'measure') else ''
             d = (df.agreement - ref.agreement).abs()
             print(f"  {q}{chosen}: {t:.0f} s (x{t_ref/t:.2f}); median human {df[df.family=='human'].agreement.median():.3f}, "
                   f"random {df[df.family=='random'].agreement.median():.3f}; mean |dAS| {d.mean():.4f} (target <= 0.01), max {d.max():.4f}")

@@ -19,6 +19,7 @@ from .data import ImageData
 from .tasknet import TaskNet, head_tasks
 from .objective import DiscoveryConfig, discovery_config, presets, discovery_dls, DiscoveryModel, DiscoveryLoss
 from .distributed import world_size, is_main, check_world, shard, gather, average_grads, from_main
+from .precision import auto_policy
 
 # %% auto #0
 __all__ = ['LossPart', 'DiscoveryTrainer', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'check_heads_per_step',
@@ -62,13 +63,12 @@ class DiscoveryTrainer(Callback):
 _resumable = ('n_steps','heads_per_step')  # settings that may differ between a checkpoint and the run that resumes it
 
 _before_options = dict(fresh_inits=False, autocast=False, dissimilarity='uniformity')  # what runs did before these settings existed
-_meta_same = {'auto': 'fp32'}  # policies that compute the same on the meta path (`taskdisc.precision.auto_policy`)
 
 def check_same_config(saved:dict, cfg:DiscoveryConfig, path=''):
     "Raise if the checkpoint's configuration `saved` differs from `cfg` in anything but `n_steps` and `heads_per_step`"
     now = cfg.to_dict()
     saved = {**DiscoveryConfig().to_dict(), **_before_options, **saved}  # settings added after the checkpoint was made count at what runs did before
-    now,saved = ({**d, 'precision': _meta_same.get(d['precision'], d['precision'])} for d in (now, saved))
+    now,saved = ({**d, 'precision': auto_policy(meta=True) if d['precision'] == 'auto' else d['precision']} for d in (now, saved))  # 'auto' as what it computes
     diff = [f"{k}: {saved.get(k)!r} in the checkpoint, {now.get(k)!r} now" for k in sorted(set(now) | set(saved))
             if k not in _resumable and saved.get(k) != now.get(k)]
     if diff: raise ValueError(f"the checkpoint {path} was made with a different configuration ({'; '.join(diff)}); "

@@ -59,7 +59,7 @@ def policy_autocast(policy:str, device=None):
 # %% ../nbs/02c_precision.ipynb #26a8099f
 large_network = 200_000  # parameters from which 'auto' trains in bfloat16 on a CPU that has bfloat16 matrix units
 
-def auto_policy(model:nn.Module, # the network
+def auto_policy(model:nn.Module=None, # the network (not needed with `meta`)
                 device=None, # where it trains; default the CPU
                 meta:bool=False, # for the unrolled meta-gradient (`taskdisc.meta`) instead of a training step
                )->str:
