@@ -13,6 +13,11 @@ Each setting is `run_as('cifar10', ...)` (what `taskdisc as --dataset cifar10` r
 - `flip-bf16`: flips only at 2,000 images under 'bf16+channels_last' (timing of the flip setting under that policy).
 - `flip-n5000`, `flip-n8000`: flips only, 5,000 / 8,000 training images, the default precision.
 - `n5000`: 5,000 training images, no augmentation.
+- `w32`, `w64`: flips, 5,000 images, 16x16 input as the default, wider CNN: widths 32-64-128 (94 thousand parameters,
+  channels-last under `auto`) or 64-128-256 (373 thousand, bf16+channels-last under `auto` on a CPU with bf16 units).
+- `shuffle`, `w32-shuffle`: `flip-n5000` and `w32` with `same_order=False`: each network of a pair draws its own
+  batches (the reference trains both on the same batches in the same order).
+- `px32`, `w32-px32`: flips, 5,000 images, full 32x32 input, global average pooling head, widths 16-32-64 or 32-64-128.
 
 Run (one setting at a time, under the CPU lock; data from TASKDISC_CIFAR10):
 
@@ -44,6 +49,12 @@ settings = {
     'flip-bf16': {**FLIP, **BF16},
     'flip-n4000-bf16': {**FLIP, **BF16, 'n_train': 4000},
     'flip-n5000-bf16': {**FLIP, **BF16, 'n_train': 5000},
+    'w32': {**FLIP, 'n_train': 5000, 'arch_kwargs': dict(widths=(32,64,128), head='flat', in_pool=2)},
+    'w64': {**FLIP, 'n_train': 5000, 'arch_kwargs': dict(widths=(64,128,256), head='flat', in_pool=2)},
+    'w32-px32': {**FLIP, 'n_train': 5000, 'arch_kwargs': dict(widths=(32,64,128), head='avg', in_pool=1)},
+    'shuffle': {**FLIP, 'n_train': 5000, 'same_order': False},
+    'w32-shuffle': {**FLIP, 'n_train': 5000, 'same_order': False, 'arch_kwargs': dict(widths=(32,64,128), head='flat', in_pool=2)},
+    'px32': {**FLIP, 'n_train': 5000, 'arch_kwargs': dict(widths=(16,32,64), head='avg', in_pool=1)},
 }
 
 def run_setting(name, n_tasks, seed, threads, out):

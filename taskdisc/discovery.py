@@ -19,11 +19,11 @@ from .data import ImageData
 from .tasknet import TaskNet, head_tasks
 from .objective import DiscoveryConfig, discovery_config, presets, discovery_dls, DiscoveryModel, DiscoveryLoss
 from .distributed import world_size, is_main, check_world, shard, gather, average_grads, from_main
-from .precision import auto_policy
+from .precision import auto_policy, model_to_layout
 
 # %% auto #0
-__all__ = ['LossPart', 'DiscoveryTrainer', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'check_heads_per_step',
-           'DiscoveryLearner', 'discovery_learner']
+__all__ = ['LossPart', 'DiscoveryTrainer', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'tasknet_layout',
+           'check_heads_per_step', 'DiscoveryLearner', 'discovery_learner']
 
 # %% ../nbs/07_discovery.ipynb #7a6da50b
 class LossPart(Metric):
@@ -145,6 +145,14 @@ def load_encoder(tasknet:TaskNet, path:str|Path)->TaskNet:
                                                "check arch and arch_kwargs") from None
     return tasknet
 
+def tasknet_layout(cfg:DiscoveryConfig, # the run's settings: its `precision`
+                   tasknet:TaskNet, # the task network
+                   device=None, # where it trains; default the CPU
+                  )->str: # 'channels_last' or 'fp32'
+    "The memory layout the task network trains in: channels-last where `cfg.precision` names it or 'auto' picks it for the encoder; never bfloat16, so the soft labels stay float32"
+    p = auto_policy(tasknet.encoder, device) if cfg.precision == 'auto' else cfg.precision
+    return 'channels_last' if 'channels_last' in p else 'fp32'
+
 def check_heads_per_step(n:int, # meta-steps per update of the task network
                          n_steps:int, # meta-steps of the run
                          steps_per_epoch:int, # meta-steps per epoch (a cycle over the heads)
@@ -219,8 +227,10 @@ def discovery_learner(data:ImageData, # the images
     tn = TaskNet(cfg.arch, data.shape, cfg.h_dim, cfg.n_heads, cfg.temp, seed=cfg.seed, **cfg.arch_kwargs)
     if cfg.encoder_weights: load_encoder(tn, cfg.encoder_weights)
     if cfg.freeze_encoder: tn.encoder.requires_grad_(False)
+    layout = tasknet_layout(cfg, tn, dls.device)
+    model_to_layout(tn, layout)
     cbs = [DiscoveryTrainer()] + ([DiscoveryCheckpoint(path, ckpt_every)] if path else []) + L(cbs)
-    learn = DiscoveryLearner(dls, DiscoveryModel(tn, checkpoint=cfg.embed_checkpoint), cfg, ifnone(heads_per_step, getattr(cfg, 'heads_per_step', None)), loss_func=DiscoveryLoss(tn, cfg, data.shape),
+    learn = DiscoveryLearner(dls, DiscoveryModel(tn, cfg.embed_checkpoint, layout), cfg, ifnone(heads_per_step, getattr(cfg, 'heads_per_step', None)), loss_func=DiscoveryLoss(tn, cfg, data.shape),
                              lr=cfg.lr, opt_func=partial(OptimWrapper, opt=torch.optim.Adam), metrics=[LossPart('as_loss'), LossPart(cfg.dissimilarity)], cbs=cbs)
     if not is_main(): learn.remove_cb(ProgressCallback); learn.logger = noop  # one progress table, the main process's
     return learn

@@ -22,10 +22,13 @@ def uniformity_loss(h:Tensor, # `(n, d)` embeddings; they are L2-normalized here
     "Uniformity loss of Wang & Isola (2020): $\\log$ mean over pairs $i<j$ of $e^{-t\\|z_i - z_j\\|^2}$, $z$ the normalized `h`"
     if h.ndim != 2 or len(h) < 2: raise ValueError(f"need a (n, d) batch of at least 2 embeddings, got shape {tuple(h.shape)}")
     z = F.normalize(h, dim=1)
-    i,j = torch.triu_indices(len(z), len(z), 1, device=z.device)
-    sq = (z[:,None] - z[None]).pow(2).sum(-1)[i,j]  # `z[i] - z[j]` would backpropagate by scatter-adding into repeated rows: not deterministic on 2+ threads
-    loss = torch.logsumexp(-t*sq, 0) - math.log(len(sq))
+    g = z @ z.T
+    sq = g.diagonal()[:,None] + g.diagonal()[None] - 2*g  # $\|z_i - z_j\|^2$ from the Gram matrix: one matmul, no (n, n, d) difference tensor
+    self_pair = torch.eye(len(z), dtype=torch.bool, device=z.device)
+    # every pair counted twice, i<j and j<i, over twice as many terms: the same mean, and no indexing to backpropagate through
+    loss = torch.logsumexp((-t*sq).masked_fill(self_pair, -math.inf).flatten(), 0) - math.log(len(z)*(len(z)-1))
     return loss + 4*t if shift else loss
+
 
 # %% ../nbs/06_dissimilarity.ipynb #6f0a6a60
 def pairwise_mutual_info(q:Tensor, # `(n, K)` soft labels: probability of class 1 for each of `K` heads

@@ -14,7 +14,7 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device
 from .data import ImageData, ImageBatchTfm, sample_split
 from .tasknet import TaskNet
-from .meta import unrolled_agreement, check_policy
+from .meta import unrolled_agreement, check_policy, to_layout
 from .dissimilarity import uniformity_loss, mutual_info_loss
 from .pair import seeded_pair, from_preset, get_protocol
 
@@ -55,7 +55,7 @@ class DiscoveryConfig:
     grad_checkpoint:bool=False # reentrant gradient checkpoint around each inner step (less memory, more time)
     embed_checkpoint:bool=False # recompute the task network on each inner batch in the backward pass instead of keeping its activations (reference: inside the checkpointed inner step)
     autocast:bool=False # inner networks under bfloat16 autocast (`taskdisc.meta`): faster on larger images, approximate
-    precision:str='auto' # precision policy of the two inner networks (`taskdisc.meta`): 'auto' (fp32 on this path), 'measure' (timed once per machine and configuration), 'fp32', 'bf16', 'channels_last' or 'bf16+channels_last'
+    precision:str='auto' # precision policy of the two inner networks (`taskdisc.meta`): 'auto' (fp32 on this path), 'measure' (timed once per machine and configuration), 'fp32', 'bf16', 'channels_last' or 'bf16+channels_last'; the task network takes its memory layout only (`taskdisc.discovery.tasknet_layout`)
     heads_per_step:int=None # meta-steps averaged per update of the task network, shared by the processes (default: the checkpoint's, else one per process)
     seed:int=0 # seed of the image split, the batches, the head order and all initializations
     fixed_holdout:bool=False # the same first `holdout_bs` held-out images at every meta-step (the reference's unshuffled loader), not a random draw
@@ -180,11 +180,14 @@ class DiscoveryModel(nn.Module):
     "Embed each of the `T` training batches with the task network; returns `(xs, h)`, `h` of shape `(T, bs, h_dim)`"
     def __init__(self, tasknet:TaskNet,
                  checkpoint:bool=False, # recompute the task network's activations in the backward pass instead of keeping them
-                ): super().__init__(); self.tasknet,self.checkpoint = tasknet,checkpoint
+                 layout:str='fp32', # a precision policy whose memory layout the images are fed in ('channels_last' in it: channels-last; the task network's weights should match)
+                ): super().__init__(); self.tasknet,self.checkpoint,self.layout = tasknet,checkpoint,layout
     def embed(self, x:Tensor)->Tensor:
+        x = to_layout(x, self.layout)
         if not (self.checkpoint and torch.is_grad_enabled()): return self.tasknet.embed(x)
         return torch.utils.checkpoint.checkpoint(self.tasknet.embed, x, use_reentrant=False)
     def forward(self, xs:Tensor)->tuple: return xs,torch.stack([self.embed(x) for x in xs])
+
 
 # %% ../nbs/06a_objective.ipynb #8d1f4639
 def fixed_inner_pair(cfg:DiscoveryConfig, shape:tuple)->tuple:
