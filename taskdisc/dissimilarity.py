@@ -29,7 +29,6 @@ def uniformity_loss(h:Tensor, # `(n, d)` embeddings; they are L2-normalized here
     loss = torch.logsumexp((-t*sq).masked_fill(self_pair, -math.inf).flatten(), 0) - math.log(len(z)*(len(z)-1))
     return loss + 4*t if shift else loss
 
-
 # %% ../nbs/06_dissimilarity.ipynb #6f0a6a60
 def pairwise_mutual_info(q:Tensor, # `(n, K)` soft labels: probability of class 1 for each of `K` heads
                          eps:float=1e-12, # floor inside the logarithms

@@ -188,7 +188,6 @@ class DiscoveryModel(nn.Module):
         return torch.utils.checkpoint.checkpoint(self.tasknet.embed, x, use_reentrant=False)
     def forward(self, xs:Tensor)->tuple: return xs,torch.stack([self.embed(x) for x in xs])
 
-
 # %% ../nbs/06a_objective.ipynb #8d1f4639
 def fixed_inner_pair(cfg:DiscoveryConfig, shape:tuple)->tuple:
     "The run's two inner networks at their fixed initializations, seeded by `cfg.seed`"
