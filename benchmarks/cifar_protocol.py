@@ -17,6 +17,8 @@ Each setting is `run_as('cifar10', ...)` (what `taskdisc as --dataset cifar10` r
   channels-last under `auto`) or 64-128-256 (373 thousand, bf16+channels-last under `auto` on a CPU with bf16 units).
 - `shuffle`, `w32-shuffle`: `flip-n5000` and `w32` with `same_order=False`: each network of a pair draws its own
   batches (the reference trains both on the same batches in the same order).
+- `bs256-bf16`, `bs256`: the current protocol (flips, 5,000 images) at batch 256, under 'bf16+channels_last' or the
+  default precision.
 - `px32`, `w32-px32`: flips, 5,000 images, full 32x32 input, global average pooling head, widths 16-32-64 or 32-64-128.
 
 Run (one setting at a time, under the CPU lock; data from TASKDISC_CIFAR10):
@@ -54,6 +56,8 @@ settings = {
     'w32-px32': {**FLIP, 'n_train': 5000, 'arch_kwargs': dict(widths=(32,64,128), head='avg', in_pool=1)},
     'shuffle': {**FLIP, 'n_train': 5000, 'same_order': False},
     'w32-shuffle': {**FLIP, 'n_train': 5000, 'same_order': False, 'arch_kwargs': dict(widths=(32,64,128), head='flat', in_pool=2)},
+    'bs256-bf16': {**FLIP, **BF16, 'n_train': 5000, 'bs': 256},
+    'bs256': {**FLIP, 'n_train': 5000, 'bs': 256},
     'px32': {**FLIP, 'n_train': 5000, 'arch_kwargs': dict(widths=(16,32,64), head='avg', in_pool=1)},
 }
 
