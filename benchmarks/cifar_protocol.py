@@ -3,7 +3,9 @@ from random-labelled tasks by a median gap >= 0.20 with every network fitted?
 
 Each setting is `run_as('cifar10', ...)` (what `taskdisc as --dataset cifar10` runs) with `Protocol` overrides:
 
-- `default`: `protocols['cifar10']` unchanged (the package's default precision, `auto`).
+- `default`: `protocols['cifar10']` unchanged (the package's default precision, `auto`). Every other setting pins the
+  protocol it was measured against: 2,000 images, no flips, batch 128 (`OLD`, the protocol before 80d5f13) or
+  flips, 5,000 images, batch 128 (`B128`, before batch 256 in eaab9b6).
 - `fp32`: the same under precision 'fp32'.
 - `flip`: horizontal flips only while training (`augment='flip'`; `augment=True` means shifts + flips).
 - `wd5e-4`, `wd5e-3`: weight decay as fastai passes `wd` to the pair's optimizer (`torch_adam`, an `OptimWrapper`
@@ -37,28 +39,31 @@ import torch
 from taskdisc.runs.core import run_as
 
 FLIP = dict(augment='flip')
+OLD = dict(n_train=2000, augment=False, bs=128)  # the protocol before 80d5f13, against which the first rows were measured
+B128 = dict(augment='flip', n_train=5000, bs=128)  # the protocol of 80d5f13, before batch 256 (eaab9b6)
 BF16 = dict(precision='bf16+channels_last')
+W32,W64 = dict(widths=(32,64,128), head='flat', in_pool=2),dict(widths=(64,128,256), head='flat', in_pool=2)
 settings = {
     'default': {},
-    'fp32': dict(precision='fp32'),
-    'flip': FLIP,
-    'n5000': dict(n_train=5000),
-    'flip-n5000': {**FLIP, 'n_train': 5000},
-    'flip-n8000': {**FLIP, 'n_train': 8000},
-    'wd5e-4': dict(wd=5e-4),
-    'wd5e-3': dict(wd=5e-3),
-    'lr3e-3': dict(lr=3e-3),
-    'flip-bf16': {**FLIP, **BF16},
-    'flip-n4000-bf16': {**FLIP, **BF16, 'n_train': 4000},
-    'flip-n5000-bf16': {**FLIP, **BF16, 'n_train': 5000},
-    'w32': {**FLIP, 'n_train': 5000, 'arch_kwargs': dict(widths=(32,64,128), head='flat', in_pool=2)},
-    'w64': {**FLIP, 'n_train': 5000, 'arch_kwargs': dict(widths=(64,128,256), head='flat', in_pool=2)},
-    'w32-px32': {**FLIP, 'n_train': 5000, 'arch_kwargs': dict(widths=(32,64,128), head='avg', in_pool=1)},
-    'shuffle': {**FLIP, 'n_train': 5000, 'same_order': False},
-    'w32-shuffle': {**FLIP, 'n_train': 5000, 'same_order': False, 'arch_kwargs': dict(widths=(32,64,128), head='flat', in_pool=2)},
-    'bs256-bf16': {**FLIP, **BF16, 'n_train': 5000, 'bs': 256},
-    'bs256': {**FLIP, 'n_train': 5000, 'bs': 256},
-    'px32': {**FLIP, 'n_train': 5000, 'arch_kwargs': dict(widths=(16,32,64), head='avg', in_pool=1)},
+    'fp32': {**OLD, 'precision': 'fp32'},
+    'flip': {**OLD, **FLIP},
+    'n5000': {**OLD, 'n_train': 5000},
+    'flip-n5000': {**B128},
+    'flip-n8000': {**B128, 'n_train': 8000},
+    'wd5e-4': {**OLD, 'wd': 5e-4},
+    'wd5e-3': {**OLD, 'wd': 5e-3},
+    'lr3e-3': {**OLD, 'lr': 3e-3},
+    'flip-bf16': {**OLD, **FLIP, **BF16},
+    'flip-n4000-bf16': {**B128, **BF16, 'n_train': 4000},
+    'flip-n5000-bf16': {**B128, **BF16},
+    'w32': {**B128, 'arch_kwargs': W32},
+    'w64': {**B128, 'arch_kwargs': W64},
+    'w32-px32': {**B128, 'arch_kwargs': dict(widths=(32,64,128), head='avg', in_pool=1)},
+    'shuffle': {**B128, 'same_order': False},
+    'w32-shuffle': {**B128, 'same_order': False, 'arch_kwargs': W32},
+    'bs256-bf16': {**B128, **BF16, 'bs': 256},
+    'bs256': {**B128, 'bs': 256},
+    'px32': {**B128, 'arch_kwargs': dict(widths=(16,32,64), head='avg', in_pool=1)},
 }
 
 def run_setting(name, n_tasks, seed, threads, out):

@@ -3,8 +3,8 @@
 Prints:
 - the CPU (lscpu model name and its bf16/AMX flags), torch, threads;
 - the matmul peak in fp32 and bf16 (GFLOP/s, best of repeats, 2048x2048);
-- for three training paths -- the AS pair on the digits protocol and on the CIFAR-10 protocol (2,000 training
-  images, taskdisc's Learner path, as `agreement_score` runs it) and a plain SGD step of a 32x32 6-conv BN CNN
+- for three training paths -- the AS pair on the digits protocol and on the CIFAR-10 protocol of its table (2,000 training
+  images, no flips, batch 128, taskdisc's Learner path, as `agreement_score` runs it) and a plain SGD step of a 32x32 6-conv BN CNN
   (32-64-128, batch 256), and the same step of taskdisc's CIFAR ResNet-18 (unless --skip_resnet) -- images/s per network, GFLOP/s (FLOPs of one fp32 step counted with
   `torch.utils.flop_counter.FlopCounterMode`) and the share of the best-dtype matmul peak, under fp32 NCHW and
   each option, what `auto` picks (decided from the device and the network) and what `measure` picks (a fresh
@@ -163,7 +163,7 @@ def main():
     if not a.skip_cifar:
         cifar = get_data('cifar10')
         measure("AS pair, CIFAR-10 protocol, 2,000 images (Learner path, 2 epochs a measurement)",
-                lambda q: pair_path(cifar, get_protocol('cifar10'), q, 2), pols, peak, a.repeats, 1)
+                lambda q: pair_path(cifar, get_protocol('cifar10', n_train=2000, augment=False, bs=128), q, 2), pols, peak, a.repeats, 1)
     measure("6-conv BN CNN 32-64-128, 32x32, SGD, batch 256 (3 steps a measurement)", cnn_path, pols, peak, a.repeats, 3)
     if not a.skip_resnet:
         measure("CIFAR ResNet-18 (taskdisc.models, width 64), 32x32, SGD, batch 256 (1 step a measurement)",

@@ -12,6 +12,7 @@ from torch import nn, Tensor
 from fastcore.all import *
 from fastai.callback.core import Callback
 from .data import cache_dir
+from .models import n_params
 
 # %% auto #0
 __all__ = ['policies', 'policy_names', 'large_network', 'bf16_supported', 'check_policy', 'to_layout', 'model_to_layout',
@@ -68,7 +69,7 @@ def auto_policy(model:nn.Module=None, # the network (not needed with `meta`)
     if meta or not any(isinstance(m, nn.Conv2d) for m in model.modules()): return 'fp32'
     if dev.type == 'cuda': return 'bf16+channels_last' if bf16_supported(dev) else 'channels_last'
     if not (dev.type == 'cpu' and torch.backends.cpu.get_cpu_capability().startswith('AVX512') and torch.backends.mkldnn.is_available()): return 'fp32'
-    large = sum(p.numel() for p in model.parameters()) >= large_network
+    large = n_params(model) >= large_network
     return 'bf16+channels_last' if large and bf16_supported(dev) else 'channels_last'
 
 
