@@ -22,6 +22,8 @@ Each setting is `run_as('cifar10', ...)` (what `taskdisc as --dataset cifar10` r
 - `bs256-bf16`, `bs256`: the current protocol (flips, 5,000 images) at batch 256, under 'bf16+channels_last' or the
   default precision.
 - `px32`, `w32-px32`: flips, 5,000 images, full 32x32 input, global average pooling head, widths 16-32-64 or 32-64-128.
+- `bs512`, `n8000-bs256`, `w32-bs256`: the batch-256 protocol (flips, 5,000 images) at batch 512, with 8,000 training
+  images, or with widths 32-64-128; the default precision.
 
 Run (one setting at a time, under the CPU lock; data from TASKDISC_CIFAR10):
 
@@ -41,6 +43,7 @@ from taskdisc.runs.core import run_as
 FLIP = dict(augment='flip')
 OLD = dict(n_train=2000, augment=False, bs=128)  # the protocol before 80d5f13, against which the first rows were measured
 B128 = dict(augment='flip', n_train=5000, bs=128)  # the protocol of 80d5f13, before batch 256 (eaab9b6)
+B256 = {**B128, 'bs': 256}  # the protocol of eaab9b6
 BF16 = dict(precision='bf16+channels_last')
 W32,W64 = dict(widths=(32,64,128), head='flat', in_pool=2),dict(widths=(64,128,256), head='flat', in_pool=2)
 settings = {
@@ -64,6 +67,9 @@ settings = {
     'bs256-bf16': {**B128, **BF16, 'bs': 256},
     'bs256': {**B128, 'bs': 256},
     'px32': {**B128, 'arch_kwargs': dict(widths=(16,32,64), head='avg', in_pool=1)},
+    'bs512': {**B256, 'bs': 512},
+    'n8000-bs256': {**B256, 'n_train': 8000},
+    'w32-bs256': {**B256, 'arch_kwargs': W32},
 }
 
 def run_setting(name, n_tasks, seed, threads, out):

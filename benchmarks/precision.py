@@ -20,6 +20,7 @@ Prints:
 Run (on a shared machine, one heavy job at a time):
     flock /tmp/taskdisc-cpu.lock env TASKDISC_CIFAR10=/work/shared/data/cifar10.tgz python benchmarks/precision.py
 Options: --threads 2 --repeats 3 --skip_cifar --skip_compile --skip_as --skip_meta --skip_resnet --as_dataset cifar10
+--as_policies auto measure bf16 seed1 (what the paired check compares with fp32)
 (the meta path -- the meta-gradient's unrolled inner networks under each policy and the choices -- is
 `benchmarks/meta_gradient.py --policies`, run here too unless --skip_meta)
 """
@@ -143,6 +144,8 @@ def main():
     p.add_argument('--skip_as', action='store_true'); p.add_argument('--skip_resnet', action='store_true')
     p.add_argument('--as_dataset', default='digits', choices=['digits', 'cifar10'], help='data set of the paired AS check')
     p.add_argument('--skip_meta', action='store_true', help="skip the meta path (benchmarks/meta_gradient.py --policies)")
+    p.add_argument('--as_policies', nargs='+', default=['auto', 'measure', 'bf16', 'seed1'],
+                   help="what the paired AS check compares with fp32: policies, and 'seed1' for fp32 with the networks' seed 1")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     from taskdisc.precision import policies, bf16_supported
@@ -196,7 +199,7 @@ def main():
         t0 = time.time(); ref = agreement_scores(tasks, data, proto, seed=0, show=False); t_ref = time.time()-t0
         print(f"\npaired AS check: {len(tasks)} {a.as_dataset} tasks (8 human + 8 random, seed 0), {a.as_dataset} protocol; fp32 {t_ref:.0f} s")
         print(f"  fp32: median human {ref[ref.family=='human'].agreement.median():.3f}, random {ref[ref.family=='random'].agreement.median():.3f}")
-        for q in ['auto', 'measure'] + (['bf16'] if 'bf16' in pols else []) + ['fp32, network seed 1']:
+        for q in [('fp32, network seed 1' if q == 'seed1' else q) for q in a.as_policies if 'bf16' not in q or 'bf16' in pols]:
             with tempfile.TemporaryDirectory() as d, modified_env(TASKDISC_CACHE=d):  # 'measure' measures afresh on the first pair, then reads its cache
                 other_seed = q.startswith('fp32')  # the yardstick: fp32 again, with other initializations and batch orders
                 t0 = time.time()

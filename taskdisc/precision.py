@@ -16,8 +16,9 @@ from .models import n_params
 
 # %% auto #0
 __all__ = ['policies', 'policy_names', 'large_network', 'bf16_supported', 'check_policy', 'to_layout', 'model_to_layout',
-           'policy_autocast', 'auto_policy', 'time_steps', 'time_policies', 'choose_policy', 'machine_key',
-           'config_key', 'policy_cache', 'available_policies', 'cached_policy', 'measured_policy', 'Precision']
+           'policy_autocast', 'amx_supported', 'auto_policy', 'time_steps', 'time_policies', 'choose_policy',
+           'machine_key', 'config_key', 'policy_cache', 'available_policies', 'cached_policy', 'measured_policy',
+           'Precision']
 
 # %% ../nbs/02c_precision.ipynb #cddfbca3
 policies = ('fp32', 'bf16', 'channels_last', 'bf16+channels_last')
@@ -58,7 +59,13 @@ def policy_autocast(policy:str, device=None):
     return torch.autocast(torch.device(device or 'cpu').type, dtype=torch.bfloat16) if 'bf16' in policy else nullcontext()
 
 # %% ../nbs/02c_precision.ipynb #26a8099f
-large_network = 200_000  # parameters from which 'auto' trains in bfloat16 on a CPU that has bfloat16 matrix units
+large_network = 200_000  # parameters from which 'auto' trains in bfloat16 on a CPU whose bfloat16 units are AVX512-BF16 only
+
+def amx_supported(device=None)->bool:
+    "Whether `device` is a CPU with AMX tiles (bfloat16 matrix units, Intel Sapphire Rapids and newer), as torch detects them"
+    if torch.device(device or 'cpu').type != 'cpu': return False
+    is_amx = getattr(torch.cpu, '_is_amx_tile_supported', None)  # private in torch 2.x: absent means unknown, taken as no
+    return bool(is_amx and is_amx() and bf16_supported())
 
 def auto_policy(model:nn.Module=None, # the network (not needed with `meta`)
                 device=None, # where it trains; default the CPU
@@ -69,9 +76,8 @@ def auto_policy(model:nn.Module=None, # the network (not needed with `meta`)
     if meta or not any(isinstance(m, nn.Conv2d) for m in model.modules()): return 'fp32'
     if dev.type == 'cuda': return 'bf16+channels_last' if bf16_supported(dev) else 'channels_last'
     if not (dev.type == 'cpu' and torch.backends.cpu.get_cpu_capability().startswith('AVX512') and torch.backends.mkldnn.is_available()): return 'fp32'
-    large = n_params(model) >= large_network
-    return 'bf16+channels_last' if large and bf16_supported(dev) else 'channels_last'
-
+    bf16 = amx_supported(dev) or (n_params(model) >= large_network and bf16_supported(dev))
+    return 'bf16+channels_last' if bf16 else 'channels_last'
 
 # %% ../nbs/02c_precision.ipynb #21b0f5aa
 def _sync(device):
