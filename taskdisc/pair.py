@@ -130,7 +130,7 @@ class Protocol:
 precisions = (*policy_names, 'fp16')
 protocols = {
     'digits': {},
-    'cifar10': dict(arch_kwargs=dict(widths=(16,32,64), head='flat', in_pool=2), n_train=8000, n_holdout=1000, augment='flip', bs=256),
+    'cifar10': dict(arch_kwargs=dict(widths=(16,32,64), head='flat', in_pool=2), n_train=5000, n_holdout=1000, augment='flip', bs=256),
     'paper': dict(arch='resnet18', arch_kwargs={}, n_train=45_000, n_holdout=5_000, bs=512, lr=1e-3, max_epochs=100, until_fit=False, precision='fp32'),
 }
 
