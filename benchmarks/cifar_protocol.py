@@ -4,8 +4,8 @@ from random-labelled tasks by a median gap >= 0.20 with every network fitted?
 Each setting is `run_as('cifar10', ...)` (what `taskdisc as --dataset cifar10` runs) with `Protocol` overrides:
 
 - `default`: `protocols['cifar10']` unchanged (the package's default precision, `auto`). Every other setting pins the
-  protocol it was measured against: 2,000 images, no flips, batch 128 (`OLD`, the protocol before 80d5f13) or
-  flips, 5,000 images, batch 128 (`B128`, before batch 256 in eaab9b6).
+  protocol it was measured against: 2,000 images, no flips, batch 128 (`OLD`, the protocol before 80d5f13),
+  flips, 5,000 images, batch 128 (`B128`, before batch 256 in eaab9b6) or the same at batch 256 (`B256`).
 - `fp32`: the same under precision 'fp32'.
 - `flip`: horizontal flips only while training (`augment='flip'`; `augment=True` means shifts + flips).
 - `wd5e-4`, `wd5e-3`: weight decay as fastai passes `wd` to the pair's optimizer (`torch_adam`, an `OptimWrapper`
@@ -22,8 +22,8 @@ Each setting is `run_as('cifar10', ...)` (what `taskdisc as --dataset cifar10` r
 - `bs256-bf16`, `bs256`: the current protocol (flips, 5,000 images) at batch 256, under 'bf16+channels_last' or the
   default precision.
 - `px32`, `w32-px32`: flips, 5,000 images, full 32x32 input, global average pooling head, widths 16-32-64 or 32-64-128.
-- `bs512`, `n8000-bs256`, `w32-bs256`: the batch-256 protocol (flips, 5,000 images) at batch 512, with 8,000 training
-  images, or with widths 32-64-128; the default precision.
+- `bs512`, `n8000-bs256`: the batch-256 protocol (flips, 5,000 images) at batch 512 or with 8,000 training images;
+  the default precision.
 
 Run (one setting at a time, under the CPU lock; data from TASKDISC_CIFAR10):
 
@@ -64,12 +64,11 @@ settings = {
     'w32-px32': {**B128, 'arch_kwargs': dict(widths=(32,64,128), head='avg', in_pool=1)},
     'shuffle': {**B128, 'same_order': False},
     'w32-shuffle': {**B128, 'same_order': False, 'arch_kwargs': W32},
-    'bs256-bf16': {**B128, **BF16, 'bs': 256},
-    'bs256': {**B128, 'bs': 256},
+    'bs256-bf16': {**B256, **BF16},
+    'bs256': {**B256},
     'px32': {**B128, 'arch_kwargs': dict(widths=(16,32,64), head='avg', in_pool=1)},
     'bs512': {**B256, 'bs': 512},
     'n8000-bs256': {**B256, 'n_train': 8000},
-    'w32-bs256': {**B256, 'arch_kwargs': W32},
 }
 
 def run_setting(name, n_tasks, seed, threads, out):
