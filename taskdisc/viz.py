@@ -13,27 +13,41 @@ from .data import ImageData
 from .dissimilarity import label_similarity
 
 # %% auto #0
-__all__ = ['family_colors', 'plot_agreement', 'to_hwc', 'show_images', 'pick_examples', 'plot_task_grid', 'plot_tasks',
-           'similarity_order', 'plot_similarity', 'plot_split', 'plot_curves']
+__all__ = ['family_colors', 'family_color', 'plot_agreement', 'to_hwc', 'show_images', 'pick_examples', 'plot_task_grid',
+           'plot_tasks', 'similarity_order', 'plot_similarity', 'plot_split', 'plot_curves', 'plot_unrolled']
 
 # %% ../nbs/09_viz.ipynb #efae99de
 family_colors = {'random': 'tab:gray', 'human': 'tab:blue', 'discovered': 'tab:orange', 'table': 'tab:green'}
+_spare_colors = ['tab:purple', 'tab:red', 'tab:brown', 'tab:pink', 'tab:olive', 'tab:cyan']
+
+def family_color(fam:str, # a task family
+                 used:list=(), # colours already taken in this figure
+                )->str:
+    "The colour of family `fam`: its own in `family_colors`, else the first spare colour not in `used`"
+    if fam in family_colors: return family_colors[fam]
+    return next((c for c in _spare_colors if c not in used and c not in family_colors.values()), 'black')
 
 def plot_agreement(df:pd.DataFrame, # `agreement_scores` output: columns `family`, `agreement`, `flagged`
                    title:str='Agreement score per task family', # figure title
                    bins:int=20, # histogram bins over [0.5, 1]
                   )->plt.Figure:
-    "Histogram of the agreement score per task family, with the median of valid scores marked"
-    fig,ax = plt.subplots(figsize=(6,3.2))
+    "Histogram of the agreement score per task family, with the median of valid scores marked; flagged results hatched"
+    from matplotlib.ticker import MaxNLocator
+    fig,ax = plt.subplots(figsize=(7.5,3.2))
     edges = np.linspace(min(0.5, df.agreement.min()), 1, bins+1)
+    used = []
     for fam,d in df.groupby('family', sort=False):
-        c = family_colors.get(fam, None)
+        c = family_color(fam, used); used.append(c)
         ok = d.agreement[~d.flagged]
         if len(ok):
             ax.hist(ok, edges, alpha=0.6, color=c, label=f"{fam} (n={len(ok)}, median {ok.median():.2f})")
             ax.axvline(ok.median(), color=c, ls='--', lw=1.5)
-        if d.flagged.any(): ax.hist(d.agreement[d.flagged], edges, histtype='step', color=c, lw=1.5, label=f"{fam}: {int(d.flagged.sum())} flagged")
-    ax.set_xlabel('agreement score'); ax.set_ylabel('tasks'); ax.set_title(title); ax.legend(fontsize=8)
+        if d.flagged.any():  # hatched in the family's colour, on top of the valid bars of the same bin
+            ax.hist(d.agreement[d.flagged], edges, histtype='bar', fill=False, hatch='///', edgecolor=c, lw=1.2,
+                    label=f"{fam}: {int(d.flagged.sum())} flagged (left out of the median)")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # the y axis counts tasks
+    ax.set_xlabel('agreement score'); ax.set_ylabel('tasks'); ax.set_title(title)
+    ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars, never over them
     fig.tight_layout()
     return fig
 
@@ -48,7 +62,7 @@ def show_images(axs, data:ImageData, idxs, captions=None, color=None):
         ax.set_xticks([]); ax.set_yticks([])
         if i >= len(idxs): ax.axis('off'); continue
         ax.imshow(to_hwc(data.x[int(idxs[i])]), cmap='gray_r' if data.shape[0] == 1 else None, vmin=0, vmax=255)
-        if captions is not None: ax.set_title(captions[i], fontsize=7, color=color)
+        if captions is not None: ax.set_title(captions[i], fontsize=7, color=color or 'black')
         for sp in ax.spines.values(): sp.set_visible(False)
 
 # %% ../nbs/09_viz.ipynb #7ea1781a
@@ -129,22 +143,33 @@ def plot_split(data:ImageData, # the images
                preds:Tensor=None, # `(len(test_idx),)` predictions of a network on the test images
                k:int=4, # images per panel
                title:str=None,
+               class_names:list=None, # a name per target class, for the rows and the predictions; default `class 0`, `class 1`, ...
+               split_task:Tensor=None, # `(n,)` labels of the task the split follows (e.g. a discovered task): captions every image
+               split_name:str='split task', # name of `split_task` in the captions' key
               )->plt.Figure:
     "Per target class: training images, test images, and the network's mistakes on the test images"
     labels = torch.as_tensor(labels)
     classes = sorted(labels.unique().tolist())[:10]
+    name = lambda c: class_names[int(c)] if class_names is not None else f"class {int(c)}"
+    cap = lambda idx: None if split_task is None else [f"τd={int(split_task[i])}" for i in idx]
     cols = 3 if preds is not None else 2
-    fig,axs = plt.subplots(len(classes), cols*k, figsize=(cols*k*0.7, len(classes)*0.85), squeeze=False)
+    fig,axs = plt.subplots(len(classes), cols*k, figsize=(cols*k*0.9, len(classes)*1.25+0.5), squeeze=False)
     for r,c in enumerate(classes):
-        tr = train_idx[labels[train_idx] == c]; te = test_idx[labels[test_idx] == c]
-        show_images(axs[r,:k], data, tr[:k]); show_images(axs[r,k:2*k], data, te[:k])
+        tr = train_idx[labels[train_idx] == c][:k]; te = test_idx[labels[test_idx] == c][:k]
+        show_images(axs[r,:k], data, tr, cap(tr)); show_images(axs[r,k:2*k], data, te, cap(te))
         if preds is not None:
             wrong = (labels[test_idx] == c) & (preds != labels[test_idx])
-            show_images(axs[r,2*k:], data, test_idx[wrong][:k], [f"→{int(p)}" for p in preds[wrong][:k]], color='tab:red')
-        axs[r,0].set_ylabel(f"{c}", fontsize=8, rotation=0, ha='right', va='center')
-    for j,name in enumerate(['train', 'test', 'mistakes'][:cols]): axs[0,j*k].annotate(name, (0, 1.45), xycoords='axes fraction', fontsize=8, weight='bold')
-    if title: fig.suptitle(title, fontsize=9)
-    fig.tight_layout()
+            w = test_idx[wrong][:k]
+            caps = [f"→{name(p) if class_names is not None else int(p)}" + (f"\nτd={int(split_task[i])}" if split_task is not None else '')
+                    for p,i in zip(preds[wrong][:k], w)]
+            show_images(axs[r,2*k:], data, w, caps, color='tab:red')
+        axs[r,0].set_ylabel(name(c), fontsize=9, rotation=0, ha='right', va='center')
+    for j,head in enumerate(['train', 'test', 'mistakes (→ prediction)'][:cols]):
+        axs[0,j*k].annotate(head, (0, 1.6 if split_task is not None else 1.3), xycoords='axes fraction', fontsize=9, weight='bold')
+    if split_task is not None:
+        fig.text(0.01, 0.01, f"τd: the label of {split_name}, the task the split follows", fontsize=8)
+    if title: fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.04 if split_task is not None else 0, 1, 0.92 if title else 1))
     return fig
 
 # %% ../nbs/09_viz.ipynb #ba683be8
@@ -161,5 +186,34 @@ def plot_curves(log:pd.DataFrame, # one row per step; column `step` (or the inde
         ax.plot(x[ok], log[c][ok], marker='o' if ok.sum() < 20 else None, ms=3)
         ax.set_title(c, fontsize=9); ax.set_xlabel('step', fontsize=8); ax.tick_params(labelsize=7)
     if title: fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/09_viz.ipynb #16f41300
+def plot_unrolled(T:int=3, # inner steps drawn
+                 )->plt.Figure:
+    "A drawing of one meta-step: the task network labels the batches, two networks take T SGD steps, the meta-gradient flows back"
+    from matplotlib.patches import FancyBboxPatch, FancyArrowPatch
+    fig,ax = plt.subplots(figsize=(1.5*T+4, 4))
+    ax.set_xlim(-0.6, T+2.6); ax.set_ylim(-0.5, 4.5); ax.axis('off')
+    def box(x, y, text, color='white', w=0.8, h=0.44):
+        ax.add_patch(FancyBboxPatch((x-w/2, y-h/2), w, h, boxstyle='round,pad=0.05', fc=color, ec='black', lw=1))
+        ax.text(x, y, text, ha='center', va='center', fontsize=9)
+    def arrow(a, b, color='black', **kw):
+        ax.add_patch(FancyArrowPatch(a, b, **{**dict(arrowstyle='-|>', mutation_scale=10, color=color, lw=1.2, shrinkA=12, shrinkB=12), **kw}))
+    box(T/2, 4, 'task network $\\theta$ (head $k$): soft labels $q_k(x)$', 'tab:orange', w=T+0.6)
+    for t in range(T):
+        box(t+0.5, 3, f'$x^{{({t})}}, q_k(x^{{({t})}})$', '#fde0c5', w=0.9)
+        arrow((t+0.5, 4), (t+0.5, 3), color='tab:orange')
+    for i,y in ((1, 2), (2, 0.7)):
+        for t in range(T+1):
+            box(t, y, f'$w_{i}^{{{t if t < T else "T"}}}$', 'tab:blue' if t == 0 else '#cfe2f3', w=0.5)
+            if t < T: arrow((t, y), (t+1, y)); arrow((t+0.5, 3), (t+0.5, y+0.05), color='tab:orange', ls=':', shrinkB=2)
+    ax.text(-0.5, 1.35, 'two random\ninitializations', ha='center', va='center', fontsize=8, rotation=90)
+    box(T+1.6, 1.35, 'agreement loss\n$\\mathcal{L}_{AS}$ on\nheld-out images', '#d9ead3', w=1.4, h=0.9)
+    arrow((T, 2), (T+0.9, 1.55), shrinkB=2); arrow((T, 0.7), (T+0.9, 1.15), shrinkB=2)
+    arrow((T+1.6, 1.85), (T+0.3, 4), color='tab:red', connectionstyle='arc3,rad=0.3', lw=2)
+    ax.text(T+1.75, 3.1, 'meta-gradient\n$\\nabla_\\theta \\mathcal{L}_{AS}$', color='tab:red', fontsize=9, ha='left')
+    ax.text(T/2, -0.3, f'{T} SGD steps per inner network, unrolled: every step kept for the backward pass', ha='center', fontsize=8)
     fig.tight_layout()
     return fig
