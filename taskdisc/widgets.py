@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_widgets.ipynb #042e8648
 from __future__ import annotations
-import io
+import io, base64
 import pandas as pd, torch
 from torch import Tensor
 import matplotlib.pyplot as plt
@@ -14,7 +14,7 @@ from .data import ImageData
 from .viz import plot_task_grid, plot_split, pick_examples, show_images, family_colors
 
 # %% auto #0
-__all__ = ['image_widget', 'fig_png', 'TaskBrowser', 'TaskQuiz', 'SplitExplorer', 'MapBrowser']
+__all__ = ['image_widget', 'fig_png', 'widget_bundle', 'TaskBrowser', 'TaskQuiz', 'SplitExplorer', 'MapBrowser']
 
 # %% ../nbs/10_widgets.ipynb #ff054d8e
 def image_widget(value:bytes=b'')->widgets.Image:
@@ -25,6 +25,14 @@ def fig_png(fig:plt.Figure, dpi:int=80)->bytes:
     "PNG bytes of a matplotlib figure, which is then closed"
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight'); plt.close(fig)
     return buf.getvalue()
+
+def widget_bundle(widget:widgets.Widget, # the live widget
+                  png:bytes=None, # a picture of its first state
+                 )->dict:
+    "Display data of `widget` plus a still of its first state as `image/png`, for pages shown without a kernel"
+    data = widget._repr_mimebundle_()
+    if png: data['image/png'] = base64.b64encode(png).decode()
+    return data
 
 # %% ../nbs/10_widgets.ipynb #8794772f
 class TaskBrowser:
@@ -70,7 +78,7 @@ class TaskBrowser:
         if i not in self._png:
             self._png[i] = fig_png(plot_task_grid(self.data, self.labels(i), None if self.conf is None else self.conf(t), self.k))
         self.image.value = self._png[i]
-    def _ipython_display_(self): display(self.widget)
+    def _repr_mimebundle_(self, **kwargs): return widget_bundle(self.widget, self.image.value)
 
 # %% ../nbs/10_widgets.ipynb #1d0bd4e7
 class TaskQuiz:
@@ -93,9 +101,10 @@ class TaskQuiz:
         self.evaluate = widgets.Button(description='evaluate', button_style='success')
         self.evaluate.on_click(lambda _: self.show_result())
         self.progress,self.result = widgets.HTML(),widgets.HTML()
+        self.examples_image = image_widget(self.examples_png())
         self.question = image_widget()
         self.widget = widgets.VBox([widgets.HTML("<b>Guess the rule.</b> Examples of each class:"),
-                                    image_widget(self.examples_png()),
+                                    self.examples_image,
                                     self.progress, self.question, widgets.HBox(self.buttons + [self.evaluate]), self.result])
         self.update()
 
@@ -128,7 +137,7 @@ class TaskQuiz:
             fig,ax = plt.subplots(figsize=(1.4,1.4)); show_images([ax], self.data, [self.current()])
             self.question.value = fig_png(fig)
         for b in self.buttons: b.disabled = self.done
-    def _ipython_display_(self): display(self.widget)
+    def _repr_mimebundle_(self, **kwargs): return widget_bundle(self.widget, self.examples_image.value)
 
 # %% ../nbs/10_widgets.ipynb #055b93c9
 class SplitExplorer:
@@ -164,7 +173,7 @@ class SplitExplorer:
         self.info.value = f"<b>{key[1]}</b> for target <b>{key[0]}</b>: {len(tr)} train, {len(te)} test{acc}"
         if key not in self._png: self._png[key] = fig_png(plot_split(self.data, self.targets[key[0]], tr, te, p, self.k))
         self.image.value = self._png[key]
-    def _ipython_display_(self): display(self.widget)
+    def _repr_mimebundle_(self, **kwargs): return widget_bundle(self.widget, self.image.value)
 
 # %% ../nbs/10_widgets.ipynb #4193200b
 class MapBrowser:
@@ -222,4 +231,4 @@ class MapBrowser:
         ax.set_xlabel('InPCA 1', fontsize=8); ax.set_ylabel('InPCA 2', fontsize=8); ax.tick_params(labelsize=7)
         ax.set_title(name, fontsize=9); ax.legend(fontsize=7)
         return fig
-    def _ipython_display_(self): display(self.widget)
+    def _repr_mimebundle_(self, **kwargs): return widget_bundle(self.widget, self.map.value)
