@@ -1,0 +1,196 @@
+"""Student and teacher versions of the tutorials (nbs/tutorials/*.ipynb), made from directives in the notebooks.
+
+Run: python tools/course.py [--execute] [--executed DIR] [--out course] [--only 01,03]
+
+The tutorials are the one source: nothing under course/ is kept by hand (it is git-ignored). Three versions:
+
+- teacher: every cell, with solutions, answer keys and the hidden checks;
+- student: no hidden cells (`#| hide`: checks and clean-up), no teacher cells, and each `#| solution` cell cut at
+  its `# your code here` line (the lines above it stay: a `def` line, a print of what to work with), with a stub
+  below the prompt that keeps Run All going: `...` inside a function, `name = None` for each name the solution
+  assigns at the top level. The checks of the tutorials say "not answered yet" to a `None`.
+- docs (with --executed): what a reader of the documentation sees, the student version with the solutions
+  filled in, executed, outputs stored.
+
+Directives (nbdev ignores directives it does not know; `#| hide` is nbdev's own):
+
+- `#| solution` (code cell): the answer to an exercise; the student version keeps only the prompt;
+- `#| teacher` (code cell), or `<!-- #| teacher -->` as a markdown cell's first line: answer keys, expected figures
+  with their tolerances, questionnaire answers; only in the teacher version.
+
+--execute runs both versions top to bottom under a plain Jupyter kernel (nbclient, the kernel `python3`), each
+in its own folder as working directory and with a temporary folder of its own as TMPDIR (removed afterwards),
+prints the time each took, stores the outputs in the copies under --out, and fails if one raises or takes longer
+than --max_minutes.
+"""
+import argparse, ast, copy, json, os, re, shutil, sys, tempfile, textwrap, time
+from pathlib import Path
+import nbformat
+
+root = Path(__file__).resolve().parents[1]
+_direc = re.compile(r'^\s*#\|\s*(.*?)\s*$')
+_md_teacher = re.compile(r'^\s*<!--\s*#\|\s*teacher\s*-->\s*$')
+prompt = '# your code here'
+course_directives = {'solution', 'teacher'}
+
+def directives(cell)->dict:
+    "The leading `#|` directives of a code cell, as nbdev reads them (`{'hide': [], 'eval:': ['false']}`)"
+    if cell.cell_type == 'markdown':
+        first = cell.source.split('\n', 1)[0]
+        return {'teacher': []} if _md_teacher.match(first) else {}
+    res = {}
+    for line in cell.source.splitlines():
+        if not line.strip(): continue
+        m = _direc.match(line)
+        if not m: break
+        words = m.group(1).split()
+        if words: res[words[0]] = words[1:]
+    return res
+
+def strip_directives(cell, names)->None:
+    "Remove the leading directive lines named in `names` from a cell"
+    if cell.cell_type == 'markdown':
+        lines = cell.source.split('\n')
+        if lines and _md_teacher.match(lines[0]): cell.source = '\n'.join(lines[1:]).lstrip('\n')
+        return
+    lines,i = cell.source.split('\n'),0
+    out = []
+    for i,line in enumerate(lines):
+        m = _direc.match(line)
+        if not m and line.strip(): out += lines[i:]; break
+        if m and m.group(1).split()[:1] and m.group(1).split()[0] in names: continue
+        out.append(line)
+    cell.source = '\n'.join(out)
+
+def assigned_names(code:str)->list:
+    "Names a piece of top-level code binds (assignments, `def`, `class`, `for` targets, imports), in order"
+    names = []
+    def add(t):
+        if isinstance(t, ast.Name) and t.id not in names: names.append(t.id)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            for e in t.elts: add(e)
+    for node in ast.parse(code).body:
+        if isinstance(node, (ast.Assign,)): [add(t) for t in node.targets]
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)): add(node.target)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)): add(ast.Name(node.name))
+        elif isinstance(node, ast.For): add(node.target)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for a in node.names: add(ast.Name((a.asname or a.name).split('.')[0]))
+    return names
+
+def student_stub(source:str)->str:
+    "A `#| solution` cell as the student sees it: the lines above `# your code here`, the prompt, and a stub"
+    lines = source.split('\n')
+    at = next((i for i,l in enumerate(lines) if l.strip().startswith('# your code')), None)
+    if at is None: head,body,ind = [],lines,''
+    else: head,body,ind = lines[:at],lines[at+1:],re.match(r'\s*', lines[at]).group(0)
+    body = [l for l in body if not _direc.match(l)]
+    if ind:  # inside a function (or a block): a body that returns None
+        return '\n'.join(head + [ind + prompt, ind + '...'])
+    names = assigned_names(textwrap.dedent('\n'.join(body)))
+    return '\n'.join(head + [prompt] + [f"{n} = None" for n in names])
+
+def make_version(nb, kind:str):
+    "The `kind` ('teacher', 'student' or 'docs') version of a tutorial notebook: a new notebook without outputs"
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        d = directives(cell)
+        if kind != 'teacher' and ('teacher' in d or 'hide' in d): continue
+        if cell.cell_type == 'code':
+            cell.outputs,cell.execution_count = [],None
+            if kind == 'student' and 'solution' in d:
+                strip_directives(cell, course_directives | {'hide'})
+                cell.source = student_stub(cell.source)
+        strip_directives(cell, course_directives | {'hide'})
+        if cell.source.strip(): cells.append(cell)
+    nb.cells = cells
+    nb.metadata.pop('widgets', None)
+    nb.metadata['kernelspec'] = {'display_name': 'Python 3', 'language': 'python', 'name': 'python3'}
+    return nb
+
+def tutorials(only=None)->list:
+    nbs = sorted(p for p in (root/'nbs'/'tutorials').glob('[0-9]*.ipynb') if not p.name.startswith('_'))
+    if only: nbs = [p for p in nbs if any(p.name.startswith(o) for o in only)]
+    return nbs
+
+def write_versions(out:Path, kinds=('student','teacher'), only=None)->list:
+    "Write every tutorial's versions under `out/<kind>/`; returns the paths written"
+    written = []
+    for kind in kinds:
+        d = out/kind
+        if d.exists(): shutil.rmtree(d)
+        d.mkdir(parents=True)
+        for p in tutorials(only):
+            nb = make_version(nbformat.read(p, as_version=4), kind)
+            nbformat.write(nb, d/p.name)
+            written.append(d/p.name)
+    return written
+
+def execute(path:Path, timeout:int=600, store:Path=None)->float:
+    "Run a notebook top to bottom under the `python3` kernel in its own folder; seconds taken. Raises on an error"
+    from nbclient import NotebookClient
+    nb = nbformat.read(path, as_version=4)
+    tmp = Path(tempfile.mkdtemp(prefix='taskdisc-course-'))
+    env_old = os.environ.get('TMPDIR')
+    os.environ['TMPDIR'] = str(tmp)  # the kernel inherits it: the tutorials' temporary folders go here
+    os.environ.setdefault('MPLBACKEND', 'module://matplotlib_inline.backend_inline')
+    start = time.time()
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute()
+    finally:
+        if env_old is None: os.environ.pop('TMPDIR', None)
+        else: os.environ['TMPDIR'] = env_old
+        shutil.rmtree(tmp, ignore_errors=True)
+    secs = time.time() - start
+    if store is not None: nbformat.write(small_outputs(nb), store)
+    return secs
+
+def small_outputs(nb, max_text:int=4000):
+    "Keep outputs small for git and the docs: long text cut, widget state dropped (the static picture stays)"
+    for cell in nb.cells:
+        if cell.cell_type != 'code': continue
+        for o in cell.outputs:
+            if o.get('output_type') == 'stream' and len(o.text) > max_text: o.text = o.text[:max_text] + '\n[... cut]\n'
+            data = o.get('data', {})
+            data.pop('application/vnd.jupyter.widget-view+json', None)
+            if 'text/html' in data and len(''.join(data['text/html'])) > 50_000: data.pop('text/html')
+        cell.outputs = [o for o in cell.outputs if o.get('output_type') != 'display_data' or o.get('data')]
+    nb.metadata.pop('widgets', None)
+    return nb
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--out', default=str(root/'course'), help="folder for student/ and teacher/ (git-ignored)")
+    ap.add_argument('--only', default='', help="comma-separated tutorial number prefixes, e.g. 01,03")
+    ap.add_argument('--kinds', default='student,teacher', help="versions to write and run, in this order")
+    ap.add_argument('--execute', action='store_true', help="run both versions top to bottom under a plain Jupyter kernel")
+    ap.add_argument('--executed', default=None, help="write executed docs copies (outputs stored) into this folder")
+    ap.add_argument('--timeout', type=int, default=600, help="seconds a cell may take (ExecutePreprocessor.timeout)")
+    ap.add_argument('--max_minutes', type=float, default=10, help="minutes a whole version may take")
+    a = ap.parse_args(argv)
+    only = [o for o in a.only.split(',') if o]
+    out = Path(a.out)
+    written = write_versions(out, kinds=a.kinds.split(','), only=only)
+    print(f"wrote {len(written)} notebooks under {out}")
+    failed = []
+    def run(p, store=None):
+        try:
+            secs = execute(p, a.timeout, store)
+            ok = secs <= 60*a.max_minutes
+            print(f"{p.parent.name:8s} {p.name:40s} {secs:6.1f} s{'' if ok else '  OVER ' + str(a.max_minutes) + ' min'}", flush=True)
+            if not ok: failed.append(p)
+        except Exception as e:
+            print(f"{p.parent.name:8s} {p.name:40s} FAILED: {str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__}", flush=True)
+            failed.append(p)
+    if a.execute:
+        for p in written: run(p, store=p)  # the executed copy replaces the blank one: open it to see the outputs
+    if a.executed:
+        dest = Path(a.executed); dest.mkdir(parents=True, exist_ok=True)
+        docs = write_versions(out, kinds=('docs',), only=only)
+        for p in docs: run(p, store=dest/p.name)
+    if failed:
+        print(f"{len(failed)} failed: {', '.join(f'{p.parent.name}/{p.name}' for p in failed)}", file=sys.stderr)
+        sys.exit(1)
+
+if __name__ == '__main__': main()
