@@ -23,7 +23,7 @@ in its own folder as working directory and with a temporary folder of its own as
 prints the time each took, stores the outputs in the copies under --out, and fails if one raises or takes longer
 than --max_minutes.
 """
-import argparse, ast, copy, json, os, re, shutil, sys, tempfile, textwrap, time
+import argparse, ast, contextlib, copy, json, os, re, shutil, signal, sys, tempfile, textwrap, time
 from pathlib import Path
 import nbformat
 
@@ -119,15 +119,26 @@ def write_versions(out:Path, kinds=('student','teacher'), only=None)->list:
     written = []
     for kind in kinds:
         d = out/kind
-        if d.exists(): shutil.rmtree(d)
-        d.mkdir(parents=True)
+        d.mkdir(parents=True, exist_ok=True)
+        if not only:  # a full run leaves no notebook of a tutorial that no longer exists
+            for old in d.glob('*.ipynb'): old.unlink()
         for p in tutorials(only):
             nb = make_version(nbformat.read(p, as_version=4), kind)
             nbformat.write(nb, d/p.name)
             written.append(d/p.name)
     return written
 
-def execute(path:Path, timeout:int=600, store:Path=None)->float:
+@contextlib.contextmanager
+def cpu_lock(path=None):
+    "Hold an exclusive `flock` on `path` (nothing when `None`), so heavy jobs on a shared machine run one at a time"
+    if path is None: yield; return
+    import fcntl
+    with open(path, 'a') as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try: yield
+        finally: fcntl.flock(f, fcntl.LOCK_UN)
+
+def execute(path:Path, timeout:int=600, store:Path=None, lock=None)->float:
     "Run a notebook top to bottom under the `python3` kernel in its own folder; seconds taken. Raises on an error"
     from nbclient import NotebookClient
     nb = nbformat.read(path, as_version=4)
@@ -135,14 +146,15 @@ def execute(path:Path, timeout:int=600, store:Path=None)->float:
     env_old = os.environ.get('TMPDIR')
     os.environ['TMPDIR'] = str(tmp)  # the kernel inherits it: the tutorials' temporary folders go here
     os.environ.setdefault('MPLBACKEND', 'module://matplotlib_inline.backend_inline')
-    start = time.time()
     try:
-        NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute()
+        with cpu_lock(lock):
+            start = time.time()
+            NotebookClient(nb, timeout=timeout, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute()
+            secs = time.time() - start
     finally:
         if env_old is None: os.environ.pop('TMPDIR', None)
         else: os.environ['TMPDIR'] = env_old
         shutil.rmtree(tmp, ignore_errors=True)
-    secs = time.time() - start
     if store is not None: nbformat.write(small_outputs(nb), store)
     return secs
 
@@ -168,7 +180,9 @@ def main(argv=None):
     ap.add_argument('--executed', default=None, help="write executed docs copies (outputs stored) into this folder")
     ap.add_argument('--timeout', type=int, default=600, help="seconds a cell may take (ExecutePreprocessor.timeout)")
     ap.add_argument('--max_minutes', type=float, default=10, help="minutes a whole version may take")
+    ap.add_argument('--lock', default=None, help="a file to flock around each notebook's run (a machine shared with other heavy jobs)")
     a = ap.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill` stops the run (and its kernel), not just one notebook
     only = [o for o in a.only.split(',') if o]
     out = Path(a.out)
     written = write_versions(out, kinds=a.kinds.split(','), only=only)
@@ -176,7 +190,7 @@ def main(argv=None):
     failed = []
     def run(p, store=None):
         try:
-            secs = execute(p, a.timeout, store)
+            secs = execute(p, a.timeout, store, a.lock)
             ok = secs <= 60*a.max_minutes
             print(f"{p.parent.name:8s} {p.name:40s} {secs:6.1f} s{'' if ok else '  OVER ' + str(a.max_minutes) + ' min'}", flush=True)
             if not ok: failed.append(p)
