@@ -11,20 +11,22 @@ Run: python benchmarks/as_fidelity.py --dataset digits [--n_tasks 8] [--threads 
 import argparse, shutil, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
-from taskdisc.runs.core import run_as
+from taskdisc.runtime import use_runtime
+from taskdisc.runs.scores import run_as
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--dataset', default='digits'); p.add_argument('--n_tasks', type=int, default=8)
     p.add_argument('--threads', type=int, default=2); p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--bf16', action='store_true', help='train under bfloat16 autocast')
+    p.add_argument('--bf16', action='store_true', help="train under bfloat16 autocast (precision 'bf16')")
     p.add_argument('--n_train', type=int); p.add_argument('--max_epochs', type=int); p.add_argument('--n_pairs', type=int)
     p.add_argument('--image', help='copy the histogram PNG here (e.g. nbs/images/as_digits.png)')
     p.add_argument('--out', default=None)
     a = p.parse_args()
     t0 = time.time()
-    df,summ,out = run_as(a.dataset, a.n_tasks, a.out or f"benchmarks/out/as-{a.dataset}{'-bf16' if a.bf16 else ''}", a.seed, a.threads,
-                         show=False, bf16=a.bf16 or None, n_train=a.n_train, max_epochs=a.max_epochs, n_pairs=a.n_pairs)
+    with use_runtime(threads=a.threads):
+        df,summ,out = run_as(a.dataset, a.n_tasks, a.out or f"benchmarks/out/as-{a.dataset}{'-bf16' if a.bf16 else ''}", a.seed, show=False,
+                             precision='bf16' if a.bf16 else None, n_train=a.n_train, max_epochs=a.max_epochs, n_pairs=a.n_pairs)
     secs = time.time() - t0
     import json; proto = json.loads((out/'config.json').read_text())['protocol']
     print(f"{a.dataset}: {a.n_tasks} human + {a.n_tasks} random tasks, {a.threads} threads, seed {a.seed}, torch {torch.__version__}")

@@ -15,9 +15,11 @@ warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 from fastai.torch_core import set_seed
-from taskdisc.data import get_data, sample_split
+from taskdisc.data import sample_split
+from taskdisc.sources import get_data
 from taskdisc.tasks import human_tasks
-from taskdisc.pair import get_protocol, pair_learner, pair_loss
+from taskdisc.settings import get_protocol
+from taskdisc.pair import pair_learner, pair_loss
 
 def bare_fit(learn, epochs, bf16=False):
     "Train `learn.model` with a plain loop over the same tensors and batch transform as `learn.dls.train`"

@@ -10,7 +10,7 @@ folders under a temporary folder in /tmp, removed afterwards with their cache:
 - B: 2,000 grayscale images of 28x28, 8 classes;
 - C: 1,500 RGB images of 64x64, 6 classes.
 
-Per folder it prints the derived (default) protocol, then runs `taskdisc.calibrate.run_calibrate` with a budget of
+Per folder it prints the derived (default) protocol, then runs `taskdisc.runs.calibrate.run_calibrate` with a budget of
 `--minutes` (3 human-labelled and 3 random-labelled tasks per setting) and prints its table, the default (`base`)
 and the calibrated gap (median human - median random AS) and the calibration minutes. The gaps of the table are
 measured on the tasks the choice was made on; `--check N` then scores N other human-labelled and N other
@@ -41,8 +41,11 @@ if __name__ == '__main__':
     tmp = Path(tempfile.mkdtemp(prefix='taskdisc-calibrate-', dir='/tmp'))
     os.environ['TASKDISC_CACHE'] = str(tmp/'cache')
     import torch, pandas as pd
-    from taskdisc.calibrate import make_image_folder, run_calibrate
-    from taskdisc.protocols import data_protocol, get_data
+    from taskdisc.calibrate import make_image_folder
+    from taskdisc.runs.calibrate import run_calibrate
+    from taskdisc.sources import get_data
+    from taskdisc.settings import data_protocol
+    from taskdisc.runtime import use_runtime
     from taskdisc.tasks import baseline_tasks
     from taskdisc.agreement import agreement_scores
     torch.set_num_threads(threads)
@@ -50,13 +53,15 @@ if __name__ == '__main__':
     try:
         if '--discover' in args:
             from taskdisc.runs.discover import run_discover
-            from taskdisc.protocols import data_config, estimate_seconds, describe
+            from taskdisc.settings import data_config, describe
+            from taskdisc.runs.core import estimate_seconds
             k = _opt('--discover', 'A', str)
             path = make_image_folder(tmp/k, **folders[k])
             data = get_data(str(path)); proto,src = data_protocol(data); cfg,_ = data_config(data, proto, src)
-            est = estimate_seconds(data, proto, cfg, 8 + 8 + cfg.n_heads, threads=threads)
-            print(describe(proto, cfg, src, est), flush=True)
-            res = run_discover(str(path), tmp/'disc', threads=threads, show=False)
+            with use_runtime(threads=threads):
+                est = estimate_seconds(data, proto, cfg, 8 + 8 + cfg.n_heads)
+                print(describe(proto, cfg, src, est), flush=True)
+                res = run_discover(str(path), tmp/'disc', show=False)
             print(res.report())
             print(f"estimated {est['total']:.0f} s (discovery {est['discovery']:.0f}, scoring {est['scoring']:.0f}); "
                   f"measured {res.seconds['total']:.0f} s (discovery {res.seconds['discovery']:.0f}, scoring {res.seconds['scoring']:.0f})")
@@ -69,7 +74,7 @@ if __name__ == '__main__':
             print(f"\n== folder {k}: {spec['n_images']} images {spec['channels']}x{spec['size']}x{spec['size']}, {spec['n_classes']} classes")
             print(f"derived protocol: n_train {base.n_train}, n_holdout {base.n_holdout}, bs {base.bs}, {base.arch_kwargs}")
             t0 = time.time()
-            table,proto,out = run_calibrate(str(path), minutes, 3, tmp/f'cal-{k}', threads=threads, show=False)
+            with use_runtime(threads=threads): table,proto,out = run_calibrate(str(path), minutes, 3, tmp/f'cal-{k}', show=False)
             cal_min = (time.time() - t0)/60
             print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
             t = table.set_index('setting'); best = t.index[t.chosen][0]

@@ -3,9 +3,10 @@ from random-labelled tasks by a median gap >= 0.20 with every network fitted?
 
 Each setting is `run_as('cifar10', ...)` (what `taskdisc as --dataset cifar10` runs) with `Protocol` overrides:
 
-- `default`: `protocols['cifar10']` unchanged (the package's default precision, `auto`). Every other setting pins the
-  protocol it was measured against: 2,000 images, no flips, batch 128 (`OLD`, the protocol before 80d5f13),
-  flips, 5,000 images, batch 128 (`B128`, before batch 256 in eaab9b6) or the same at batch 256 (`B256`).
+- `default`: `taskdisc.settings.presets['cifar10']['protocol']` unchanged (the package's default precision, `auto`).
+  Every other setting pins the protocol it was measured against: 2,000 images, no flips, batch 128 (`OLD`, the
+  protocol before 80d5f13), flips, 5,000 images, batch 128 (`B128`, before batch 256 in eaab9b6) or the same at
+  batch 256 (`B256`).
 - `fp32`: the same under precision 'fp32'.
 - `flip`: horizontal flips only while training (`augment='flip'`; `augment=True` means shifts + flips).
 - `wd5e-4`, `wd5e-3`: weight decay as fastai passes `wd` to the pair's optimizer (`torch_adam`, an `OptimWrapper`
@@ -38,7 +39,8 @@ import argparse, json, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
-from taskdisc.runs.core import run_as
+from taskdisc.runtime import use_runtime
+from taskdisc.runs.scores import run_as
 
 FLIP = dict(augment='flip')
 OLD = dict(n_train=2000, augment=False, bs=128)  # the protocol before 80d5f13, against which the first rows were measured
@@ -73,7 +75,7 @@ settings = {
 
 def run_setting(name, n_tasks, seed, threads, out):
     t0 = time.time()
-    df,summ,path = run_as('cifar10', n_tasks, str(out/f"{name}-n{n_tasks}-s{seed}"), seed, threads, show=False, **settings[name])
+    with use_runtime(threads=threads): df,summ,path = run_as('cifar10', n_tasks, str(out/f"{name}-n{n_tasks}-s{seed}"), seed, show=False, **settings[name])
     secs = time.time() - t0
     proto = json.loads((path/'config.json').read_text())['protocol']
     print(f"== {name}: {n_tasks} + {n_tasks} tasks, {threads} threads, seed {seed}, torch {torch.__version__}")

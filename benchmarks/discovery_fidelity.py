@@ -1,4 +1,4 @@
-"""Task discovery with a data set's default settings (`taskdisc.discovery.discovery_config`): agreement scores of
+"""Task discovery with a data set's default settings (`taskdisc.settings.discovery_config`): agreement scores of
 discovered, human-labelled and random-labelled tasks (one protocol), class balance and similarity of the discovered
 tasks, time, and a shortcut probe.
 
@@ -17,7 +17,8 @@ import ast, shutil, sys, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
 import numpy as np, torch
-from taskdisc.data import get_data
+from taskdisc.sources import get_data
+from taskdisc.runtime import use_runtime
 from taskdisc.tasks import human_tasks
 from taskdisc.runs.discover import run_discover
 from taskdisc.probes import shortcut_probe
@@ -35,7 +36,7 @@ out = Path(out) if out else Path(__file__).parent/'out'/('discovery_fidelity' if
 if '--fresh' in sys.argv and out.exists(): shutil.rmtree(out)
 
 t0 = time.time()
-res = run_discover(dataset, out, n_random=8, n_human=8, seed=seed, show=False, **overrides)
+with use_runtime(threads=threads): res = run_discover(dataset, out, n_random=8, n_human=8, seed=seed, show=False, **overrides)
 total = time.time() - t0
 data = get_data(dataset)
 summ = res.summary

@@ -11,8 +11,8 @@ import argparse, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
 from fastai.callback.progress import ProgressCallback
-from taskdisc.data import get_data
-from taskdisc.objective import discovery_config
+from taskdisc.sources import get_data
+from taskdisc.settings import discovery_config
 from taskdisc.discovery import discovery_learner
 
 def main():

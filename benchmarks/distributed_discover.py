@@ -27,7 +27,8 @@ args = p.parse_args()
 if args.worker:  # one discovery run, in this process (one rank of torchrun, or alone)
     import torch, torch.distributed as dist
     from taskdisc.data import load_digits_data
-    from taskdisc.objective import discovery_config
+    try: from taskdisc.settings import discovery_config
+    except ImportError: from taskdisc.objective import discovery_config  # a baseline checkout before `taskdisc.settings`
     from taskdisc.discovery import discovery_learner
     from taskdisc import distributed as D
     if hasattr(D, 'init_from_env'): D.init_from_env()

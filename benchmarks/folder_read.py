@@ -1,4 +1,4 @@
-"""Time of reading a folder of 60,000 32x32 images with `taskdisc.data.get_data`: the first read (decode and cache) and a cached read.
+"""Time of reading a folder of 60,000 32x32 images with `taskdisc.sources.get_data`: the first read (decode and cache) and a cached read.
 
     python benchmarks/folder_read.py [--images 60000] [--size 32] [--format png|jpg]
 
@@ -36,7 +36,7 @@ if __name__ == '__main__':
         os.environ['TASKDISC_CACHE'] = str(tmp/'cache')
         t0 = time.perf_counter(); make_folder(tmp/'images', n, size, fmt)
         print(f"wrote {n:,} {size}x{size} {fmt.upper()} files in {time.perf_counter()-t0:.1f} s")
-        from taskdisc.data import get_data
+        from taskdisc.sources import get_data
         t0 = time.perf_counter(); data = get_data(str(tmp/'images')); first = time.perf_counter() - t0
         t0 = time.perf_counter(); again = get_data(str(tmp/'images')); cached = time.perf_counter() - t0
         assert (again.x == data.x).all() and (again.is_test == data.is_test).all(), "the cached read differs from the first"

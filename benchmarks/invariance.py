@@ -17,7 +17,8 @@ warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch, torch.nn.functional as F
 from taskdisc.data import ImageData
 from taskdisc.environments import colored_digits
-from taskdisc.invariance import run_invariance, InvarianceConfig, plot_invariance
+from taskdisc.settings import InvarianceConfig
+from taskdisc.invariance import run_invariance, plot_invariance
 
 def upsample(envs, size):
     "The same environments with every image resized to `size` x `size` (bilinear)"

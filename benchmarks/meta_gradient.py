@@ -11,7 +11,7 @@ backpropagated through the unrolled training into the task network. Compared, in
   threads, each with half the intra-op threads;
 - `taskdisc-seq`: the same with `parallel=False`, one network after the other, each with all threads;
 - `taskdisc-ckpt`: the same with a reentrant checkpoint around every inner step (`checkpoint=True`);
-- `taskdisc-bf16`: the same under bfloat16 autocast (`autocast=True`), approximate;
+- `taskdisc-bf16`: the same under bfloat16 autocast (`precision='bf16'`), approximate;
 - optional modes: `taskdisc-ckpt4` (`checkpoint_every=4`), `taskdisc-seq-bf16`.
 
 The `higher` mode labels each training batch with the task network once and gives each inner network one
@@ -87,8 +87,8 @@ def one(mode, T, a):
 
     f = {'higher': step_higher, 'taskdisc': step_taskdisc, 'taskdisc-ckpt': lambda: step_taskdisc(checkpoint=True),
          'taskdisc-ckpt4': lambda: step_taskdisc(checkpoint=True, checkpoint_every=4),
-         'taskdisc-bf16': lambda: step_taskdisc(autocast=True),
-         'taskdisc-seq': lambda: step_taskdisc(parallel=False), 'taskdisc-seq-bf16': lambda: step_taskdisc(parallel=False, autocast=True)}[mode]
+         'taskdisc-bf16': lambda: step_taskdisc(precision='bf16'),
+         'taskdisc-seq': lambda: step_taskdisc(parallel=False), 'taskdisc-seq-bf16': lambda: step_taskdisc(parallel=False, precision='bf16')}[mode]
     base = rss_mb()
     f()  # warm-up, and the memory peak
     times,cpu = [],[]

@@ -7,7 +7,7 @@ random-labelled and a run's discovered tasks with that proxy, for several T, and
 
     python benchmarks/meta_proxy.py RUN_DIR [--T 10,50] [--draws 4] [--threads 2]
 
-RUN_DIR is a `taskdisc discover` output. `taskdisc.discovery.proxy_agreement` scores each task with the run's own
+RUN_DIR is a `taskdisc discover` output. `taskdisc.probes.proxy_agreement` scores each task with the run's own
 inner networks, learning rate, batch sizes and image split (its config.json), on the batches of the run's first
 `--draws` meta-steps (T training batches and one held-out batch each). Prints, per T and family, the median over
 tasks of the held-out agreement and the mean agreement cross-entropy (the meta-loss).
@@ -16,9 +16,9 @@ import json, sys, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
 import numpy as np, pandas as pd, torch
-from taskdisc.data import get_data
+from taskdisc.sources import get_data
 from taskdisc.tasks import human_tasks, random_tasks, load_tasks
-from taskdisc.objective import DiscoveryConfig
+from taskdisc.settings import DiscoveryConfig, upgrade
 from taskdisc.probes import proxy_agreement
 
 args = sys.argv[1:]
@@ -32,7 +32,8 @@ run = Path(args[0])
 if not (run/'config.json').exists(): sys.exit(f"{run} has no config.json; pass the --out directory of a `taskdisc discover` run")
 torch.set_num_threads(threads)
 
-saved = json.loads((run/'config.json').read_text())['args']
+conf = json.loads((run/'config.json').read_text())
+saved = upgrade(conf.get('discovery') or conf['args'], DiscoveryConfig)  # the resolved settings; a run before `taskdisc.settings` kept them in `args`
 cfg = DiscoveryConfig(**{k: v for k,v in saved.items() if k in DiscoveryConfig.__dataclass_fields__})
 data = get_data(cfg.dataset)
 fams = {'human': human_tasks(data.classes, n=8, seed=cfg.seed), 'random': random_tasks(8, seed=cfg.seed),

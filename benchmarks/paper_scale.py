@@ -1,6 +1,6 @@
 """What the `paper` preset costs: memory and FLOPs of one meta-step of discovery, FLOPs of one agreement-score pair.
 
-The paper's CIFAR-10 run (`taskdisc.objective.discovery_config('paper')`: ResNet-18 task and inner networks,
+The paper's CIFAR-10 run (`taskdisc.settings.discovery_config('paper')`: ResNet-18 task and inner networks,
 T=50 inner steps on batches of 512, held-out batch 512) does not fit a 2-core CPU, so it is measured at reduced
 sizes and extrapolated with a fitted formula:
 
@@ -44,14 +44,16 @@ def meta_step(bs:int, T:int, hbs:int, embed_checkpoint:bool=False):
     "A closure running one meta-step of the paper preset shrunk to `bs`, `T`, `hbs`, and its config"
     from dataclasses import replace
     from taskdisc.data import ImageData
-    from taskdisc.objective import discovery_config, smoke_config, discovery_dls, DiscoveryModel, DiscoveryLoss
+    from taskdisc.settings import discovery_config, smoke_config
+    from taskdisc.objective import discovery_dls, DiscoveryModel, DiscoveryLoss
+    from taskdisc.runtime import use_runtime
     from taskdisc.tasknet import TaskNet
     n = 4*max(bs, hbs)
     cfg = replace(smoke_config(discovery_config('paper'), n_steps=1, n_images=n, T=T, bs=bs), holdout_bs=hbs)
     cfg = replace(cfg, embed_checkpoint=embed_checkpoint)
     g = torch.Generator().manual_seed(0)
     data = ImageData(torch.randint(0, 256, (n,3,32,32), dtype=torch.uint8, generator=g), torch.arange(n) % 10, [str(i) for i in range(10)], name='cifar10-shaped')
-    xs,xho,s = discovery_dls(data, cfg, device='cpu').train.one_batch()
+    with use_runtime(device='cpu'): xs,xho,s = discovery_dls(data, cfg).train.one_batch()
     tn = TaskNet(cfg.arch, data.shape, cfg.h_dim, cfg.n_heads, cfg.temp, seed=cfg.seed, **cfg.arch_kwargs)
     model = DiscoveryModel(tn, checkpoint=cfg.embed_checkpoint)
     lossf,opt = DiscoveryLoss(tn, cfg, data.shape),torch.optim.Adam(tn.parameters(), lr=cfg.lr)
@@ -87,7 +89,8 @@ def meta_flops(embed_checkpoint:bool=False)->tuple:
 
 def pair_flops()->tuple:
     "FLOPs per image of training (forward, backward) and of predicting with a pair of the paper protocol's ResNet-18s"
-    from taskdisc.pair import NetPair, pair_loss, get_protocol
+    from taskdisc.pair import NetPair, pair_loss
+    from taskdisc.settings import get_protocol
     p = get_protocol('paper')
     net = NetPair(p.arch, (3,32,32), 2, **p.arch_kwargs)
     opt = torch.optim.Adam(net.parameters(), lr=p.lr)
@@ -121,7 +124,7 @@ def mem_fit(bss, Ts, embed_checkpoint:bool)->tuple:
     return mc,float(np.abs(X@mc - m).max()),rows
 
 def main(a):
-    from taskdisc.objective import discovery_config
+    from taskdisc.settings import discovery_config
     P = discovery_config('paper')
     print(f"paper preset: T={P.T}, bs={P.bs}, holdout_bs={P.holdout_bs}, n_steps={P.n_steps:,}, {P.n_heads} heads; utilization {a.util:.0%}")
     for ec in (False, True):

@@ -133,7 +133,7 @@ def agreement_scores(tasks, data, proto, seed=0, show=False, pair_seed=None):
         y = t(data)
         learn = fit_pair(data, y, tr, ho, proto, seed if pair_seed is None else pair_seed, t.n_classes)
         r = evaluate_pair(learn, y[ho])
-        policy = learn.precision.chosen if hasattr(learn, 'precision') else proto.policy  # what the pair trained under
+        policy = learn.precision.chosen if hasattr(learn, 'precision') else proto.precision  # what the pair trained under (fp32: no `Precision` callback)
         recs.append(dict(family=t.family, task=t.name, agreement=r['agreement'], train_acc_min=min(r['train_accs']), policy=policy))
     return pd.DataFrame(recs)
 
@@ -148,9 +148,9 @@ def main():
                    help="what the paired AS check compares with fp32: policies, and 'seed1' for fp32 with the networks' seed 1")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    from taskdisc.precision import policies, bf16_supported
-    from taskdisc.data import get_data
-    from taskdisc.pair import get_protocol
+    from taskdisc.settings import policies, get_protocol
+    from taskdisc.precision import bf16_supported
+    from taskdisc.sources import get_data
     t_start = time.time()
     name,flags = cpu_info()
     print(f"CPU: {name}; flags: {' '.join(flags)}; bf16 supported (oneDNN): {bf16_supported()}")

@@ -11,10 +11,10 @@ Run: TASKDISC_CIFAR10=../shared/data/cifar10.tgz python benchmarks/random_split_
 import argparse, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
-from taskdisc.data import get_data
+from taskdisc.sources import get_data
 from taskdisc.tasks import human_tasks
 from taskdisc.splits import random_split_idxs, split_accuracy
-from taskdisc.pair import get_protocol
+from taskdisc.settings import get_protocol
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

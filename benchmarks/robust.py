@@ -8,7 +8,7 @@ environment (the drop), and the share of the drop each method recovers.
 Targets (issue 15): the drop >= 0.20; at least one invariance method recovers >= half of it.
 
 Make the default discovery run first (about 5 minutes on 2 cores):
-    python -c "from taskdisc.runs.discover import run_discover; run_discover('digits', out='/tmp/disc-digits', threads=2, show=False)"
+    taskdisc discover --dataset digits --out /tmp/disc-digits --threads 2
 Run: python benchmarks/robust.py /tmp/disc-digits [--seeds 2] [--threads 2] [--arch mlp] [--hidden 390] [--lr 5e-4] [--steps 501]
          [--augment] [--n_targets 3] [--n_spurious 3] [--sizes 500,500,500] [--size 16] [--out DIR]
 Training defaults are `InvarianceConfig`'s (the IRM paper's script); the digits figures in benchmarks/README.md
@@ -18,7 +18,8 @@ CIFAR-10: TASKDISC_CIFAR10=path/to/cifar10.tgz python benchmarks/robust.py <cifa
 import argparse, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import pandas as pd, torch
-from taskdisc.invariance import InvarianceConfig
+from taskdisc.settings import InvarianceConfig
+from taskdisc.runtime import use_runtime
 from taskdisc.runs.robust import run_robust, shortcut_drop
 
 def main():
@@ -34,8 +35,9 @@ def main():
     kw = dict(arch=a.arch, arch_kwargs={} if a.arch != 'mlp' else dict(hidden=a.hidden, n_layers=2), lr=a.lr, augment=a.augment)
     sizes = tuple(int(s) for s in a.sizes.split(',')) if a.sizes else None
     t0 = time.time()
-    table,summ,out = run_robust(a.run, a.dataset, methods=a.methods.split(','), n_targets=a.n_targets, n_spurious=a.n_spurious, seeds=a.seeds,
-                                sizes=sizes, size=a.size, out=a.out, threads=a.threads, show=False, steps=a.steps, **kw)
+    with use_runtime(threads=a.threads):
+        table,summ,out = run_robust(a.run, a.dataset, methods=a.methods.split(','), n_targets=a.n_targets, n_spurious=a.n_spurious, seeds=a.seeds,
+                                    sizes=sizes, size=a.size, out=a.out, show=False, steps=a.steps, **kw)
     secs = time.time() - t0
     envs = pd.read_json(out/'config.json', typ='series')['pairs']
     print(f"{a.run}: {a.n_targets} targets x {a.n_spurious} discovered tasks, environment sizes {envs[0][2]} (first pair), p (0.8, 0.9, 0.1), "

@@ -19,9 +19,10 @@ import sys, time, warnings
 from pathlib import Path
 warnings.filterwarnings('ignore')
 import pandas as pd, torch
-from taskdisc.data import get_data
+from taskdisc.sources import get_data
+from taskdisc.runtime import use_runtime
 from taskdisc.tasks import human_tasks
-from taskdisc.pair import get_protocol
+from taskdisc.settings import get_protocol
 from taskdisc.agreement import agreement_scores
 from taskdisc.runs.map import run_map, disagreement_gap
 
@@ -63,7 +64,7 @@ if __name__ == '__main__':
     has_run = Path(run).exists()
     if not has_run: print(f"no discovery run at {run}: mapping human-labelled and random-labelled tasks only")
     t0 = time.time()
-    res = run_map(run if has_run else None, 'digits', out=here/'out'/'map-digits', threads=threads, show=False)
+    with use_runtime(threads=threads): res = run_map(run if has_run else None, 'digits', out=here/'out'/'map-digits', show=False)
     print(f"run_map on digits with the defaults: {time.time()-t0:.0f} s (target <= 180 s on 2 cores)")
     report(res, 'digits')
     jiang(res.scores, "digits, the map's pairs")
@@ -75,8 +76,9 @@ if __name__ == '__main__':
     if '--no_cifar' in args: sys.exit()
     proto = dict(n_train=1000, n_holdout=500)
     t0 = time.time()
-    res = run_map(cifar_run or None, 'cifar10', n_human=cifar_tasks, n_random=cifar_tasks, n_disc=cifar_tasks, out=here/'out'/'map-cifar10',
-                  threads=threads, show=False, **proto)
+    with use_runtime(threads=threads):
+        res = run_map(cifar_run or None, 'cifar10', n_human=cifar_tasks, n_random=cifar_tasks, n_disc=cifar_tasks, out=here/'out'/'map-cifar10',
+                      show=False, **proto)
     print(f"run_map on cifar10: {time.time()-t0:.0f} s")
     report(res, "cifar10 (n_train 1000, n_holdout 500)")
     jiang(res.scores, "cifar10, the map's pairs")

@@ -11,6 +11,7 @@ Run: python benchmarks/splits.py RUN_FOLDER [--dataset digits] [--n_disc 3] [--n
 import argparse, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')
 import torch
+from taskdisc.runtime import use_runtime
 from taskdisc.runs.split import run_split
 
 def main():
@@ -21,8 +22,9 @@ def main():
     p.add_argument('--threads', type=int, default=2); p.add_argument('--out')
     a = p.parse_args()
     t0 = time.time()
-    df,summ,out = run_split(a.run, a.dataset, a.n_disc, a.n_targets, True, a.n_images, a.seeds,
-                            a.out or f"benchmarks/out/splits-{a.dataset}", threads=a.threads, show=False)
+    with use_runtime(threads=a.threads):
+        df,summ,out = run_split(a.run, a.dataset, a.n_disc, a.n_targets, True, a.n_images, a.seeds,
+                                a.out or f"benchmarks/out/splits-{a.dataset}", show=False)
     secs = time.time() - t0
     print(f"{a.dataset}: {a.n_disc} discovered tasks from {a.run}, {a.n_targets} human-labelled binary targets + the K-way task, "
           f"{a.seeds} pair(s) of networks per split, {a.threads} threads, torch {torch.__version__}")

@@ -12,8 +12,9 @@ from .data import ImageData, sample_split
 from .tasks import Task, check_labels
 from fastai.callback.core import Callback
 from fastai.torch_core import get_random_states, set_random_states
-from .pair import Protocol, get_protocol, fit_pair, evaluate_pair, pair_record
-from .distributed import get_device, check_world, map_shards
+from .settings import Protocol, get_protocol
+from .pair import fit_pair, evaluate_pair, pair_record
+from .distributed import check_world, map_shards
 
 # %% auto #0
 __all__ = ['agreement_score', 'agreement_scores', 'family_summary', 'ASEval']
@@ -26,14 +27,13 @@ def agreement_score(task:Task, # the task to score
                     proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
                     seed:int=0, # seed of the first pair; pair `k` uses `seed+k`
                     with_probs:bool=False, # also return the first pair's held-out class probabilities `(2, n_holdout, n_classes)`
-                    device=None, # where the pairs train (`taskdisc.distributed.get_device`); default fastai's `default_device()`
                    )->dict:
     "Agreement score of `task` and everything needed to trust it, averaged over `proto.n_pairs` pairs"
     proto = proto or get_protocol(data.name)
     labels = task(data)
     check_labels(labels[train_idx], len(train_idx), task.n_classes, f"{task.name} (training images)")
     t0 = time.time()
-    evals = [evaluate_pair(fit_pair(data, labels, train_idx, holdout_idx, proto, seed+k, task.n_classes, device=device), labels[holdout_idx])
+    evals = [evaluate_pair(fit_pair(data, labels, train_idx, holdout_idx, proto, seed+k, task.n_classes), labels[holdout_idx])
              for k in range(proto.n_pairs)]
     res = pair_record(task, evals, proto, time.time()-t0)
     return (res,evals[0]['probs']) if with_probs else res
@@ -45,13 +45,12 @@ def agreement_scores(tasks:list, # tasks to score
                      seed:int=0, # seed of the image draw and of the networks
                      show:bool=True, # show a progress bar
                      with_probs:bool=False, # also return `(n_tasks, 2, n_holdout, n_classes)` held-out probabilities and the held-out indices
-                     device=None, # where the pairs train (`taskdisc.distributed.get_device`); default fastai's `default_device()`
                     )->pd.DataFrame: # the scores, or `(scores, probs, holdout_idx)` `with_probs`
     "Agreement scores of `tasks` on one seeded draw of `proto.n_train` training and `proto.n_holdout` held-out images; under `torchrun` each rank scores its share"
-    proto,tasks,device = proto or get_protocol(data.name),list(tasks),get_device(device)
+    proto,tasks = proto or get_protocol(data.name),list(tasks)
     check_world(len(tasks), 'tasks')
     tr,ho = sample_split(data, proto.n_train, proto.n_holdout, seed)
-    res = map_shards(lambda t: agreement_score(t, data, tr, ho, proto, seed=seed, with_probs=True, device=device), tasks, 'tasks', show)
+    res = map_shards(lambda t: agreement_score(t, data, tr, ho, proto, seed=seed, with_probs=True), tasks, 'tasks', show)
     df = pd.DataFrame([r for r,_ in res])
     return (df, torch.stack([p for _,p in res]) if res else None, ho) if with_probs else df
 

@@ -11,13 +11,13 @@ import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastprogress.fastprogress import progress_bar
-from .protocols import Protocol, ImageData, get_data, get_protocol, data_protocol, save_protocol
+from .data import ImageData
+from .settings import Protocol, get_protocol, data_protocol
 from .tasks import baseline_tasks
 from .agreement import agreement_scores
-from .runs.core import RunFolder, run_as, init_from_env, is_main  # run_as and the process group for `taskdisc.cli`: 5 sibling imports at most
 
 # %% auto #0
-__all__ = ['stripes', 'make_image_folder', 'calibration_grid', 'relative_cost', 'calibrate', 'plot_calibration', 'run_calibrate']
+__all__ = ['stripes', 'make_image_folder', 'calibration_grid', 'relative_cost', 'calibrate', 'plot_calibration']
 
 # %% ../nbs/13a_calibrate.ipynb #3988acc2
 def stripes(c:int, # class: orientation `c % 4`, tone `c // 4`
@@ -65,7 +65,7 @@ def calibration_grid(base:Protocol, # the protocol to start from (usually the de
                             'coarse-narrow': {'arch_kwargs': {**narrow['arch_kwargs'], 'in_pool': 2*pool}},
                             'coarse-narrow-half-train': {'arch_kwargs': {**narrow['arch_kwargs'], 'in_pool': 2*pool}, **half}})
     if base.arch != 'cnn': grid = {k:v for k,v in grid.items() if 'arch_kwargs' not in v}  # widths and pooling are the small CNN's
-    return {k: get_protocol('', **{**asdict(base), **v}) for k,v in grid.items()}
+    return {k: get_protocol(None, **{**asdict(base), **v}) for k,v in grid.items()}
 
 def relative_cost(p:Protocol, base:Protocol)->float:
     "Predicted time of a setting relative to `base`'s: training images x input pixels x widths"
@@ -80,7 +80,6 @@ def calibrate(data:ImageData, # the images
               minutes:float=10., # time budget
               n_human:int=3, n_random:int=3, # tasks scored per setting
               seed:int=0, show:bool=True, # progress bar over the settings
-              device=None, # where the pairs train
              )->tuple: # `(table, scores, best)`: a row per setting, every task's scores, the chosen setting's name (`None` if none fitted)
     "Score `n_human` human-labelled and `n_random` random-labelled tasks under each setting of `calibration_grid` within `minutes`; choose the largest fitted gap"
     if not n_human or not n_random: raise ValueError("calibration compares human-labelled and random-labelled tasks: n_human and n_random must be at least 1")
@@ -94,7 +93,7 @@ def calibrate(data:ImageData, # the images
             rows.append(dict(setting=name, status=f"skipped: predicted {t_unit*relative_cost(p, base):.0f}s > {max(left, 0):.0f}s left")); continue
         if show: pb.comment = name
         t1 = time.time()
-        df = agreement_scores(tasks, data, p, seed=seed, show=False, device=device).assign(setting=name)
+        df = agreement_scores(tasks, data, p, seed=seed, show=False).assign(setting=name)
         secs = time.time() - t1; t_unit = max(t_unit or 0, secs/relative_cost(p, base))  # the slowest so far, per unit of cost
         med = df.groupby('family').agreement.median()
         rows.append(dict(setting=name, status='fitted' if _fitted(df, p) else 'not fitted', human=med['human'], random=med['random'],
@@ -119,29 +118,3 @@ def plot_calibration(table:pd.DataFrame, title:str='')->plt.Figure:
     ax.set_ylabel('median AS: human - random'); ax.set_title(title or 'Calibration: gap per setting (hatched: not every network fitted)', fontsize=9)
     ax.tick_params(axis='x', rotation=30, labelsize=7); fig.tight_layout()
     return fig
-
-def run_calibrate(dataset:str, # an image folder, archive or CSV, or any name `taskdisc.data.get_data` takes
-                  minutes:float=10., # time budget of the calibration
-                  n_tasks:int=3, # human-labelled and random-labelled tasks scored per setting
-                  out:str=None, # run folder; default a new `taskdisc-calibrate-<time>`
-                  seed:int=0, threads:int=None, show:bool=True,
-                  size:int=None, # images read from files are resized to `size` x `size`
-                  device=None, # where the pairs train
-                  protocol:str=None, # a protocol file to start the grid from, instead of the data set's protocol
-                  **settings, # `Protocol` settings over the starting protocol's, e.g. `max_epochs=50`
-                 )->tuple: # `(table, chosen Protocol, out_dir)`
-    "Calibrate the AS protocol of `dataset` and write `protocol.json`, `calibration.csv`, `calibration.png`, `as.csv`, `config.json`"
-    if not minutes > 0: raise ValueError(f"minutes must be positive, got {minutes}")
-    data = get_data(dataset, size=size)
-    base,source = data_protocol(data, protocol, **settings)
-    with RunFolder(out, 'calibrate', threads) as run:
-        table,scores,best = calibrate(data, base, minutes, n_tasks, n_tasks, seed, show, device)
-        run.save_csv('calibration.csv', table); run.save_csv('as.csv', scores)
-        run.save_fig('calibration.png', plot_calibration(table, f"{data.name}: median human - median random AS per setting"))
-        run.save_json('config.json', dict(command='calibrate', dataset=str(dataset), size=size, minutes=minutes, n_tasks=n_tasks, seed=seed,
-                                          device=str(device), base=asdict(base), base_source=source, chosen=best, seconds=run.seconds))
-        if best is None: raise ValueError(f"no setting fitted every network (see {run/'calibration.csv'}); raise max_epochs (--max_epochs) or the time budget")
-        proto = calibration_grid(base, max(data.shape[1:]))[best]
-        row = table.set_index('setting').loc[best]
-        save_protocol(proto, run/'protocol.json', dataset=str(dataset), setting=best, human=row.human, random=row.random, gap=row.gap)
-    return table,proto,run.path

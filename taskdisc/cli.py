@@ -4,56 +4,73 @@
 
 # %% ../nbs/20_cli.ipynb #343cccac
 from __future__ import annotations
-import sys, time, warnings
+import argparse, sys, time, warnings
 warnings.filterwarnings('ignore', message='`torch.jit.script` is deprecated')  # raised while fastai imports; noise on a command line
 from fastcore.all import *
-from fastcore.script import call_parse, anno_parser, Param
-import torch.distributed as dist
-from .calibrate import run_calibrate, run_as, init_from_env, is_main  # `run_as` and `taskdisc.distributed`'s, through calibrate: 5 sibling imports at most
+from fastcore.script import anno_parser, Param, store_true, bool_arg
+from .settings import given
+from .distributed import is_main
+from .runtime import use_runtime
+from .runs.scores import run_as
+from .runs.calibrate import run_calibrate
 from .runs.discover import run_discover
 from .runs.split import run_split
 from .runs.map import run_map
 from .runs.robust import run_robust, shortcut_drop
 
 # %% auto #0
-__all__ = ['commands', 'user_errors', 'as_main', 'discover_main', 'split_main', 'map_main', 'robust_main', 'calibrate_main',
-           'main']
+__all__ = ['commands', 'user_errors', 'run_flags', 'protocol_flags', 'command', 'as_main', 'discover_main', 'split_main',
+           'map_main', 'robust_main', 'calibrate_main', 'command_parser', 'main']
 
 # %% ../nbs/20_cli.ipynb #125159a1
+def run_flags(out:str=None, # output folder (default: a new taskdisc-<command>-<time> folder here); discover resumes a run found there
+              seed:int=0, # seed of everything the run draws: tasks, images, initializations, batches
+              threads:int=None, # torch CPU threads (default: torch's choice)
+              device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
+              size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
+              precision:str=None, # precision and layout policy of the networks trained: auto (the default: from the device), measure, fp32, bf16, channels_last or bf16+channels_last
+             ):
+    "The flags every command takes: the run folder, the seed, the runtime (`threads`, `device`), the image size and the precision policy"
+
+def protocol_flags(protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's agreement-score protocol
+                   max_epochs:int=None, # stop fitting a pair of networks after this many epochs (default: the protocol's)
+                  ):
+    "The flags of the commands that train pairs under an agreement-score protocol"
+
+commands = {}  # `taskdisc COMMAND` -> its function
+
+def command(name:str, *flags):
+    "Register the decorated function as `taskdisc name`, taking its own options and the flags of `flags` (functions whose parameters declare them)"
+    def _inner(f):
+        f.flags,commands[name] = (run_flags,) + flags,f
+        return f
+    return _inner
+
 def _report(summ, out, seconds):
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     if {'human','random'} <= set(summ.index):
         print(f"gap (median human - median random): {summ.median_as['human'] - summ.median_as['random']:.3f}")
     print(f"{seconds:.0f}s; results in {out}/")
 
-@call_parse
+@command('as', protocol_flags)
 def as_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', a fastai archive name, or an image folder, archive or CSV
             n_tasks:int=8, # score this many human-labelled and this many random-labelled tasks
             arch:str=None, # architecture: cnn, resnet18, mlp or vit (default: the data set's protocol)
             n_train:int=None, # training images per task (default: the protocol's)
             n_holdout:int=None, # held-out images on which the two networks are compared
-            max_epochs:int=None, # stop fitting after this many epochs
             lr:float=None, # Adam learning rate
             bs:int=None, # batch size
             n_pairs:int=None, # pairs of networks averaged per task
-            seed:int=0, # seed of the tasks, the image draw and the networks
-            out:str=None, # output folder (default: a new taskdisc-as-<time> folder here)
-            threads:int=None, # torch CPU threads (default: torch's choice)
-            size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
-            device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
-            protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's protocol
-            precision:str=None, # precision and layout policy: auto (the default: from the device), measure, fp32, bf16, channels_last or bf16+channels_last
-           ):
+            **flags):
     "Agreement scores of human-labelled and random-labelled tasks: a table of medians, as.csv, as_hist.png, probs.npz and topk.csv"
     t0 = time.time()
-    _,summ,out = run_as(dataset, n_tasks, out, seed, threads, size=size, device=device, arch=arch, n_train=n_train, n_holdout=n_holdout,
-                        max_epochs=max_epochs, lr=lr, bs=bs, n_pairs=n_pairs, protocol=protocol, precision=precision)
+    _,summ,out = run_as(dataset, n_tasks, arch=arch, n_train=n_train, n_holdout=n_holdout, lr=lr, bs=bs, n_pairs=n_pairs, **flags)
     if is_main(): _report(summ, out, time.time()-t0)
 
 # %% ../nbs/20_cli.ipynb #b80707a8
-@call_parse
+@command('discover', protocol_flags)
 def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10', a fastai archive name, or an image folder, archive or CSV; default the preset's
-                  n_steps:int=None, # meta-steps (default: the data set's, `taskdisc.objective.discovery_config`)
+                  n_steps:int=None, # meta-steps (default: the data set's, `taskdisc.settings.discovery_config`)
                   n_heads:int=None, # K, tasks discovered at once (at most h_dim)
                   h_dim:int=None, # d, dimension of the task network's embedding
                   T:int=None, # inner SGD steps of the unrolled training
@@ -64,24 +81,18 @@ def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10
                   n_human:int=8, # human-labelled tasks scored next to the discovered ones
                   ckpt_every:int=50, # checkpoint every this many meta-steps
                   as_every:int=0, # agreement score of 3 heads every this many meta-steps while discovering (0: never)
-                  seed:int=0, # seed of everything
-                  out:str=None, # run folder (default: a new taskdisc-discover-<time> here); an existing run there is resumed
-                  threads:int=None, # torch CPU threads
-                  size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
-                  device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
-                  protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) for the scores (and, on your own images, discovery's networks)
-                  preset:str=None, # a discovery preset instead of the data set's, e.g. paper (with its AS protocol)
+                  preset:str=None, # a preset instead of the data set's, e.g. paper (its discovery settings and agreement-score protocol)
                   smoke:store_true=False, # a smoke run of a few seconds: every part of the run, on 2 meta-steps and a few images
-                  precision:str=None, # precision and layout policy of every network trained (the meta-gradient's and the scores'): auto (the default), measure, fp32, bf16, channels_last or bf16+channels_last
-                 ):
+                  **flags):
     "Discover tasks the network generalizes on, and score them next to random and human-labelled tasks"
-    config = {k:v for k,v in dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam, heads_per_step=heads_per_step, precision=precision).items() if v is not None}
-    res = run_discover(dataset, out, n_random, n_human, seed, ckpt_every, as_every, threads=threads, size=size, device=device, protocol=protocol,
-                       preset=preset, smoke=smoke, protocol_overrides=None if precision is None else dict(precision=precision), **config)
+    precision,max_epochs = flags.pop('precision'),flags.pop('max_epochs')  # the scores' protocol takes both, discovery the precision
+    config = dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam, heads_per_step=heads_per_step, precision=precision)
+    res = run_discover(dataset, n_random=n_random, n_human=n_human, ckpt_every=ckpt_every, as_every=as_every, preset=preset, smoke=smoke,
+                       protocol_overrides=given(dict(precision=precision, max_epochs=max_epochs)) or None, **flags, **given(config))
     if is_main(): print(res.report())
 
 # %% ../nbs/20_cli.ipynb #2f5b8abf
-@call_parse
+@command('split', protocol_flags)
 def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV (`idx` column, one column per task)
                dataset:str='digits', # the data set the tasks label: 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV
                n_disc:int=3, # discovered tasks to split by (highest agreement score first)
@@ -89,24 +100,16 @@ def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV 
                kway:bool_arg=True, # also the data set's own K-way task as a target
                n_images:int=None, # use a stratified subset of this many images (default: all)
                seeds:int=1, # pairs of networks per split (two networks each)
-               max_epochs:int=None, # stop fitting after this many epochs
-               seed:int=0, # seed of targets, subsets, random splits and networks
-               out:str=None, # output folder (default: a new taskdisc-split-<time> folder here)
-               threads:int=None, # torch CPU threads
-               size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
-               device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
-               protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's protocol
-               precision:str=None, # precision and layout policy: auto (the default: from the device), measure, fp32, bf16, channels_last or bf16+channels_last
-              ):
+               **flags):
     "Adversarial splits from discovered tasks vs random splits: a table, splits.csv, index files and split.png"
     t0 = time.time()
-    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, out, seed, threads, size=size, device=device, protocol=protocol, max_epochs=max_epochs, precision=precision)
+    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, **flags)
     if not is_main(): return  # under `torchrun`, one report
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{time.time()-t0:.0f}s; results in {out}/")
 
 # %% ../nbs/20_cli.ipynb #e0c6994f
-@call_parse
+@command('map', protocol_flags)
 def map_main(run:Param("a `taskdisc discover` output folder (or a tasks CSV) whose tasks are mapped; omit for human and random tasks only", str, opt=False, nargs='?')=None,
              dataset:str='digits', # the data set the tasks label: 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV
              n_human:int=8, # human-labelled tasks mapped
@@ -115,25 +118,21 @@ def map_main(run:Param("a `taskdisc discover` output folder (or a tasks CSV) who
              n_points:int=10, # points recorded per trajectory (log-spaced training iterations)
              n_train:int=None, # training images per task (default: the protocol's)
              n_holdout:int=None, # held-out images: the probe set of the map
-             max_epochs:int=None, # stop fitting after this many epochs
-             seed:int=0, # seed of the tasks, the image draw and the networks
-             out:str=None, # output folder (default: a new taskdisc-map-<time> folder here)
-             threads:int=None, # torch CPU threads
-             size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
-             device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
-             protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's protocol
-             precision:str=None, # precision and layout policy: auto (the default: from the device), measure, fp32, bf16, channels_last or bf16+channels_last
-            ):
+             **flags):
     "A map of the space of tasks: trajectories of the networks of discovered, human and random tasks, embedded with InPCA"
-    res = run_map(run, dataset, n_human, n_random, n_disc, n_points, out, seed, threads, size=size, device=device, protocol=protocol,
-                  n_train=n_train, n_holdout=n_holdout, max_epochs=max_epochs, precision=precision)
+    res = run_map(run, dataset, n_human, n_random, n_disc, n_points, n_train=n_train, n_holdout=n_holdout, **flags)
     if not is_main(): return  # under `torchrun`, one report
     print(f"top-3 share {res.emb.shares[:3].sum():.3f}; first 10 shares: {' '.join(f'{s:.3f}' for s in res.emb.shares[:10])}")
     print(res.distances.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{res.seconds:.0f}s; results in {res.out}/")
 
 # %% ../nbs/20_cli.ipynb #192f7d9e
-@call_parse
+def _numbers(s:str, kind:type, flag:str, example:str)->tuple:
+    "A comma-separated flag as a tuple of `kind`, or one line saying what it takes"
+    try: return tuple(kind(x) for x in s.split(','))
+    except ValueError: raise ValueError(f"--{flag} takes comma-separated values such as {example}, got {s!r}") from None
+
+@command('robust')
 def robust_main(run:Param("a `taskdisc discover` output folder or tasks CSV: its discovered tasks of highest agreement score are the spurious tasks", str, opt=False, nargs='?')=None,
                 dataset:str=None, # 'colored-digits' for the known-answer control, or the data set the run's tasks label (default: the run's)
                 methods:str='erm,irm,vrex,groupdro,fish,oracle', # comma-separated training methods
@@ -142,69 +141,59 @@ def robust_main(run:Param("a `taskdisc discover` output folder or tasks CSV: its
                 seeds:int=5, # training seeds per method, target and spurious task
                 p_spurious:str='0.8,0.9,0.1', # P(spurious task = observed label) per environment; the last is the test environment
                 eta:float=0.25, # label noise
-                steps:int=None, # full-batch training steps (default: the IRM script's 501, `taskdisc.invariance.InvarianceConfig`)
+                steps:int=None, # full-batch training steps (default: the IRM script's 501, `taskdisc.settings.InvarianceConfig`)
                 redraw:bool_arg=True, # Colored digits: draw label noise and colours afresh at every step
                 sizes:str=None, # comma-separated images per environment (default: the largest equal sizes)
-                size:int=None, # resize the run's images to size x size, e.g. 16 for CIFAR-10 (default: as stored)
                 arch:str='mlp', # network: mlp or cnn
                 random_split:bool_arg=True, # also ERM on a random split of the same images ('erm-random'): the shortcut's cost
-                seed:int=0, # seed of targets and environments, and the first training seed
-                out:str=None, # output folder (default: a new taskdisc-robust-<time> folder here)
-                threads:int=None, # torch CPU threads
-                device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
-                precision:str=None, # precision and layout policy: auto (the default: from the device), measure, fp32, bf16, channels_last or bf16+channels_last
-               ):
+                **flags):
     "ERM, IRMv1, V-REx, Group DRO and Fish against discovered tasks (or Colored digits): a table, robust.csv, robust.png"
     t0 = time.time()
-    try: ps = tuple(float(x) for x in p_spurious.split(','))
-    except ValueError: raise ValueError(f"--p_spurious takes comma-separated probabilities such as 0.8,0.9,0.1, got {p_spurious!r}") from None
-    try: sizes = sizes and tuple(int(x) for x in sizes.split(','))
-    except ValueError: raise ValueError(f"--sizes takes comma-separated image counts, one per environment, such as 600,600,597; got {sizes!r}") from None
-    config = dict(redraw=redraw, **({} if steps is None else dict(steps=steps)), **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})), **({} if precision is None else dict(precision=precision)))
+    ps,sizes = _numbers(p_spurious, float, 'p_spurious', '0.8,0.9,0.1'),sizes and _numbers(sizes, int, 'sizes', '600,600,597')
+    config = dict(redraw=redraw, steps=steps, precision=flags.pop('precision'), **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})))
     table,summ,out = run_robust(run, dataset, methods.split(','), n_targets, n_spurious, seeds, ps, eta, sizes, random_split=random_split,
-                                out=out, seed=seed, threads=threads, device=device, size=size, **config)
+                                **flags, **given(config))
     if not is_main(): return  # under `torchrun`, one report
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     if random_split: print(shortcut_drop(table).loc[[('mean','')]].to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{time.time()-t0:.0f}s; results in {out}/")
 
 # %% ../nbs/20_cli.ipynb #b8e4cd73
-@call_parse
+@command('calibrate', protocol_flags)
 def calibrate_main(dataset:str=None, # your images: a folder, archive or CSV (or any data set name)
                    minutes:float=10, # time budget of the calibration
                    n_tasks:int=3, # human-labelled and random-labelled tasks scored per setting
-                   max_epochs:int=None, # stop fitting after this many epochs (default: the protocol's)
-                   seed:int=0, # seed of the tasks, the image draw and the networks
-                   out:str=None, # output folder (default: a new taskdisc-calibrate-<time> folder here)
-                   threads:int=None, # torch CPU threads
-                   size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
-                   device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
-                   protocol:str=None, # a protocol file to start the grid from (default: the data set's protocol, derived from the images)
-                  ):
+                   **flags):
     "Choose the agreement-score protocol of your images: a small grid of settings, the largest human - random gap with every network fitted; writes protocol.json"
     if dataset is None: raise ValueError("pass the images to calibrate on with --dataset (a folder, archive or CSV)")
-    table,proto,out = run_calibrate(dataset, minutes, n_tasks, out, seed, threads, size=size, device=device, protocol=protocol, max_epochs=max_epochs)
+    table,proto,out = run_calibrate(dataset, minutes, n_tasks, **flags)
     print(table.drop(columns='chosen').to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     best = table[table.chosen].iloc[0]
     print(f"chosen: {best.setting} (gap {best.gap:.3f}); use it with --protocol {out/'protocol.json'}")
 
 # %% ../nbs/20_cli.ipynb #ed81308d
-commands = {'discover': discover_main, 'as': as_main, 'split': split_main, 'map': map_main, 'robust': robust_main, 'calibrate': calibrate_main}
 user_errors = (ValueError, FileNotFoundError, RuntimeError, KeyError)
 
+def command_parser(cmd:str)->argparse.ArgumentParser:
+    "The options of `taskdisc cmd`: its function's own (signature and docments, as fastcore's `anno_parser` reads them), then its flag groups'"
+    f = commands[cmd]
+    p = anno_parser(f, prog=f"taskdisc {cmd}")
+    for a in [a for a in p._actions if a.dest == 'flags']: p._remove_action(a); p._positionals._group_actions.remove(a)  # `**flags`
+    for g in f.flags:
+        for a in anno_parser(g)._actions:
+            if a.option_strings and a.dest not in ('help', 'pdb', 'xtra'): p._add_action(a)
+    return p
+
 def main():
-    "Entry point of the `taskdisc` command"
+    "Entry point of the `taskdisc` command: parse, choose the runtime once, run the command; a user's mistake is one line and exit code 1"
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(f"usage: taskdisc {{{','.join(commands)}}} [options]; `taskdisc COMMAND --help` lists the options", file=sys.stderr)
         sys.exit(0 if len(sys.argv) > 1 and sys.argv[1] in ('-h','--help') else 2)
-    cmd,f = sys.argv[1],commands[sys.argv[1]]
-    args = anno_parser(f.__wrapped__, prog=f"taskdisc {cmd}").parse_args(sys.argv[2:]).__dict__
+    cmd = sys.argv[1]
+    args = command_parser(cmd).parse_args(sys.argv[2:]).__dict__
     args.pop('xtra', None); args.pop('pdb', None)
-    try: init_from_env(); f(**args)
+    try:
+        with use_runtime(args.pop('device'), args.pop('threads')): commands[cmd](**args)
     except user_errors as e:
         print(f"taskdisc {cmd}: error: {e}", file=sys.stderr)
         sys.exit(1)
-    else:
-        if dist.is_initialized(): dist.barrier()  # leave together: an early exit can cut a peer's last read
-    finally:
-        if dist.is_initialized(): dist.destroy_process_group()

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #ada269da
 from __future__ import annotations
-import os, random
+import random
 from pathlib import Path
 import numpy as np, torch
 from torch import Tensor
@@ -16,8 +16,7 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device, tensor
 
 # %% auto #0
-__all__ = ['datasets', 'augments', 'ImageData', 'load_digits_data', 'new_out_dir', 'cache_dir', 'get_data', 'sample_split',
-           'ImageBatchTfm', 'TensorDL', 'check_augment', 'image_dls']
+__all__ = ['augments', 'ImageData', 'load_digits_data', 'sample_split', 'ImageBatchTfm', 'TensorDL', 'check_augment', 'image_dls']
 
 # %% ../nbs/00_data.ipynb #4166f643
 class ImageData:
@@ -74,45 +73,6 @@ def load_digits_data()->ImageData:
     d = load_digits()
     x = torch.from_numpy(np.round(d.images*255/16)).to(torch.uint8)[:,None]
     return ImageData(x, torch.from_numpy(d.target), [str(c) for c in d.target_names], name='digits')
-
-# %% ../nbs/00_data.ipynb #80bac4f9
-def new_out_dir(out:str|Path=None, kind:str='run')->Path:
-    "`out`, or a new folder `taskdisc-{kind}-{time}` under the working directory: where a command writes its results"
-    from datetime import datetime
-    p = Path(out) if out else Path(f"taskdisc-{kind}-{datetime.now():%Y%m%d-%H%M%S}")
-    p.mkdir(parents=True, exist_ok=True)
-    return p
-
-def cache_dir()->Path:
-    "Where decoded data sets are cached: `$TASKDISC_CACHE`, else `~/.cache/taskdisc`"
-    return Path(os.environ.get('TASKDISC_CACHE', Path.home()/'.cache'/'taskdisc'))
-
-# %% ../nbs/00_data.ipynb #a62fd705
-datasets = ('digits','cifar10')
-
-def get_data(name:str|Path='digits', # 'digits', 'cifar10', a path to a folder/`.tgz`/`.csv`, or a fastai archive name such as 'mnist_png'
-             size:int|tuple=None, # images read from files: `(height, width)` to resize to; default the median size, capped at 64
-             **kwargs, # more `taskdisc.folders.load_image_folder` settings: `method`, `max_size`, `valid_pct`, `seed`, `cache`
-            )->ImageData:
-    "An `ImageData` by name or path"
-    from taskdisc.folders import load_image_folder, fastai_image_urls, untar_named  # here, not at the top: folders imports this module
-    if name == 'digits':
-        if size or kwargs: raise ValueError(f"digits are 8x8 images from scikit-learn: size and folder settings do not apply; leave out {['size']*bool(size) + list(kwargs)}")
-        return load_digits_data()
-    if name == 'cifar10':
-        if not (p := os.environ.get('TASKDISC_CIFAR10')):
-            from fastai.data.external import untar_data, URLs
-            try: p = untar_data(URLs.CIFAR)
-            except Exception as e:
-                raise RuntimeError(f"could not download CIFAR-10 ({type(e).__name__}); set TASKDISC_CIFAR10 to a local cifar10 folder or .tgz") from None
-        return load_image_folder(p, name='cifar10', size=size, **kwargs)
-    p = Path(name).expanduser()
-    if p.exists(): return load_image_folder(p, size=size, **kwargs)
-    if str(name) in fastai_image_urls(): return load_image_folder(untar_named(str(name)), size=size, **kwargs)
-    if isinstance(name, Path) or any(s in str(name) for s in '/\\~') or p.suffix:
-        raise FileNotFoundError(f"{p.absolute()} does not exist; check the path (a relative path starts at {Path.cwd()})")
-    raise ValueError(f"unknown data set {name!r}: not one of {datasets}, not a fastai archive name (e.g. mnist_png, imagenette2-160), "
-                     f"and no file or folder {p.absolute()}; check the spelling or the path")
 
 # %% ../nbs/00_data.ipynb #7b698a07
 def _stratified(y:Tensor, idxs:Tensor, n:int, g:torch.Generator)->Tensor:
@@ -192,16 +152,16 @@ def image_dls(data:ImageData, # the images
               augment:bool|str=False, # on training batches: True, random shifts (and flips for RGB images); 'flip', horizontal flips only
               seed:int=None, # seed of the shuffling
               n_orders:int=1, # independent training-data orders, stacked in each batch (one per network of a pair)
-              device=None, # default: fastai's `default_device()`
              )->DataLoaders:
-    "fastai `DataLoaders` of normalized image batches labelled by `labels`"
+    "fastai `DataLoaders` of normalized image batches labelled by `labels`, on fastai's `default_device()` (`taskdisc.runtime` sets it)"
     labels = torch.as_tensor(labels).long()
     if labels.shape != (len(data),): raise ValueError(f"{len(labels)} labels for {len(data)} images; pass one label per image")
     mean,std = data.stats()
     shift = check_augment(augment) == True
     pad,flip = max(1, data.shape[-1]//8) if shift else 0,augment == 'flip' or (shift and data.shape[0] == 3)
     train_tfm,valid_tfm = ImageBatchTfm(mean, std, pad, flip),ImageBatchTfm(mean, std)
-    device = default_device() if device is None else device
-    trn = TensorDL(data.x[train_idx], labels[train_idx], bs, shuffle=True, drop_last=len(train_idx)>bs, seed=seed, n_orders=n_orders, after_batch=train_tfm, device=device)
+    device = default_device()
+    trn = TensorDL(data.x[train_idx], labels[train_idx], bs, shuffle=True, drop_last=len(train_idx)>bs, seed=seed, n_orders=n_orders,
+                   after_batch=train_tfm, device=device)
     val = TensorDL(data.x[valid_idx], labels[valid_idx], bs*2, after_batch=valid_tfm, device=device)
     return DataLoaders(trn, val)

@@ -17,7 +17,9 @@ from fastai.optimizer import OptimWrapper
 from fastai.torch_core import get_random_states, set_random_states
 from .data import ImageData
 from .tasknet import TaskNet, head_tasks
-from .objective import DiscoveryConfig, discovery_config, presets, discovery_dls, DiscoveryModel, DiscoveryLoss
+from .settings import DiscoveryConfig, upgrade
+from .objective import discovery_dls, DiscoveryModel, DiscoveryLoss
+from .files import atomic_write
 from .distributed import world_size, is_main, check_world, shard, gather, average_grads, from_main
 from .precision import auto_policy, model_to_layout
 
@@ -62,12 +64,10 @@ class DiscoveryTrainer(Callback):
 # %% ../nbs/07_discovery.ipynb #e0b860ef
 _resumable = ('n_steps','heads_per_step')  # settings that may differ between a checkpoint and the run that resumes it
 
-_before_options = dict(fresh_inits=False, autocast=False, dissimilarity='uniformity')  # what runs did before these settings existed
-
 def check_same_config(saved:dict, cfg:DiscoveryConfig, path=''):
     "Raise if the checkpoint's configuration `saved` differs from `cfg` in anything but `n_steps` and `heads_per_step`"
     now = cfg.to_dict()
-    saved = {**DiscoveryConfig().to_dict(), **_before_options, **saved}  # settings added after the checkpoint was made count at what runs did before
+    saved = {**DiscoveryConfig().to_dict(), **upgrade(saved, DiscoveryConfig)}  # an earlier version's checkpoint, in today's names
     now,saved = ({**d, 'precision': auto_policy(meta=True) if d['precision'] == 'auto' else d['precision']} for d in (now, saved))  # 'auto' as what it computes
     diff = [f"{k}: {saved.get(k)!r} in the checkpoint, {now.get(k)!r} now" for k in sorted(set(now) | set(saved))
             if k not in _resumable and saved.get(k) != now.get(k)]
@@ -104,9 +104,7 @@ class DiscoveryCheckpoint(Callback):
             state = dict(config=json.dumps(l.cfg.to_dict()), model=self.model.tasknet.state_dict(), opt=self.opt.state_dict(),
                          log=json.dumps(l.discovery_log), as_evals=json.dumps([d.to_dict('records') for d in l.as_evals]),
                          rng=_plain_rng(get_random_states()), heads_per_step=l.heads_per_step)
-            tmp = self.fname.with_suffix('.tmp')
-            torch.save(state, tmp)
-            os.replace(tmp, self.fname)
+            atomic_write(self.fname, lambda p: torch.save(state, p))
         self.saved = l.meta_step
 
     def read(self)->dict:
@@ -147,10 +145,9 @@ def load_encoder(tasknet:TaskNet, path:str|Path)->TaskNet:
 
 def tasknet_layout(cfg:DiscoveryConfig, # the run's settings: its `precision`
                    tasknet:TaskNet, # the task network
-                   device=None, # where it trains; default the CPU
                   )->str: # 'channels_last' or 'fp32'
     "The memory layout the task network trains in: channels-last where `cfg.precision` names it or 'auto' picks it for the encoder; never bfloat16, so the soft labels stay float32"
-    p = auto_policy(tasknet.encoder, device) if cfg.precision == 'auto' else cfg.precision
+    p = auto_policy(tasknet.encoder) if cfg.precision == 'auto' else cfg.precision
     return 'channels_last' if 'channels_last' in p else 'fp32'
 
 def check_heads_per_step(n:int, # meta-steps per update of the task network
@@ -215,19 +212,18 @@ def discovery_learner(data:ImageData, # the images
                       path:str|Path=None, # run directory: checkpoints are written there, and a run there is resumed
                       ckpt_every:int=50, # with `path`: checkpoint at the first epoch end after every this many meta-steps
                       cbs:list=None, # more callbacks, e.g. `taskdisc.agreement.ASEval`
-                      device=None,
                       heads_per_step:int=None, # meta-steps averaged per update; default `cfg.heads_per_step` if set, else the checkpoint's, else one per process
                      )->DiscoveryLearner:
     "A `DiscoveryLearner` on `data`, resumed from `path/checkpoint.pt` if it exists; under `torchrun` the processes share its meta-steps"
     cfg = (cfg or DiscoveryConfig()).check(len(data))
     check_world(cfg.n_heads, 'heads')
-    dls = discovery_dls(data, cfg, device=device)
+    dls = discovery_dls(data, cfg)
     if world_size() > 1:  # this process's meta-steps (fastai's `DataLoader` methods are replaceable)
         steps = dls.train.get_idxs; dls.train.get_idxs = lambda: shard(steps())
     tn = TaskNet(cfg.arch, data.shape, cfg.h_dim, cfg.n_heads, cfg.temp, seed=cfg.seed, **cfg.arch_kwargs)
     if cfg.encoder_weights: load_encoder(tn, cfg.encoder_weights)
     if cfg.freeze_encoder: tn.encoder.requires_grad_(False)
-    layout = tasknet_layout(cfg, tn, dls.device)
+    layout = tasknet_layout(cfg, tn)
     model_to_layout(tn, layout)
     cbs = [DiscoveryTrainer()] + ([DiscoveryCheckpoint(path, ckpt_every)] if path else []) + L(cbs)
     learn = DiscoveryLearner(dls, DiscoveryModel(tn, cfg.embed_checkpoint, layout), cfg, ifnone(heads_per_step, getattr(cfg, 'heads_per_step', None)), loss_func=DiscoveryLoss(tn, cfg, data.shape),

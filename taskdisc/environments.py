@@ -11,7 +11,8 @@ from torch import Tensor
 from torch.utils.data import TensorDataset
 from fastcore.all import *
 from fastai.data.load import DataLoader
-from .data import ImageData, ImageBatchTfm, get_data
+from .data import ImageData, ImageBatchTfm
+from .sources import get_data
 
 # %% auto #0
 __all__ = ['Environments', 'environments', 'colored_digits', 'oracle_environments', 'random_split_environments', 'EnvDL']

@@ -11,6 +11,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from fastcore.all import *
 from fastai.learner import Learner
+from fastai.torch_core import default_device
 from fastai.optimizer import OptimWrapper
 from fastai.data.core import DataLoaders
 from fastai.callback.core import Callback, CancelBackwardException, CancelStepException
@@ -18,14 +19,14 @@ import fastai.callback.progress  # registers the progress bar callback and `Lear
 from fastprogress.fastprogress import progress_bar
 from .data import ImageBatchTfm
 from .models import get_model
-from .distributed import get_device
 from .environments import Environments, EnvDL, oracle_environments
-from .precision import Precision, check_policy
+from .settings import InvarianceConfig
+import taskdisc.precision  # `Learner.to_policy`
 
 # %% auto #0
 __all__ = ['methods', 'env_risks', 'erm_loss', 'WeightPenalty', 'irm_penalty', 'EnvPenalty', 'IRM', 'VREx', 'dro_update',
-           'GroupDRO', 'fish_step', 'Fish', 'InvarianceConfig', 'invariance_learner', 'env_accuracies',
-           'run_invariance', 'invariance_summary', 'plot_invariance']
+           'GroupDRO', 'fish_step', 'Fish', 'invariance_learner', 'env_accuracies', 'run_invariance',
+           'invariance_summary', 'plot_invariance']
 
 # %% ../nbs/12a_invariance.ipynb #f09e16e0
 def env_risks(pred:Tensor, # `(bs, n_classes)` logits
@@ -151,20 +152,6 @@ class Fish(Callback):
 # %% ../nbs/12a_invariance.ipynb #9a92a831
 methods = {'erm': None, 'irm': IRM, 'vrex': VREx, 'groupdro': GroupDRO, 'fish': Fish, 'oracle': None}
 
-@dataclass
-class InvarianceConfig:
-    "Training shared by every method, and each method's options"
-    arch:str='mlp' # architecture (`taskdisc.models.archs`)
-    arch_kwargs:dict=field(default_factory=lambda: dict(hidden=390, n_layers=2)) # passed to the architecture (the IRM script's MLP)
-    lr:float=5e-4 # Adam's learning rate (the IRM script's 0.00049)
-    l2:float=0.0011 # weight of the squared weight norm in the loss (the IRM script's value)
-    bs:int=None # images per environment in a batch; `None`: full batches
-    steps:int=501 # training steps (the IRM script's)
-    augment:bool=False # shift training images by up to one pixel
-    redraw:bool=True # draw label noise and colours afresh at every step where the environments are `drawn` (Colored digits)
-    opts:dict=field(default_factory=dict) # per method, overriding its defaults, e.g. `dict(irm=dict(weight=1e4))`
-    precision:str='auto' # precision and layout policy (`taskdisc.precision`); 'auto' is fp32 for the MLP, channels-last for a CNN on an AVX-512 CPU
-
 def _check_method(method):
     if method not in methods: raise ValueError(f"unknown method {method!r}; use one of {list(methods)}")
 
@@ -178,11 +165,10 @@ def invariance_learner(envs:Environments, # the environments
                        method:str='erm', # one of `methods`
                        seed:int=0, # seed of the initial weights and of the batch order
                        cfg:InvarianceConfig=None, # shared training options; default `InvarianceConfig()`
-                       device=None, # where it trains: `cpu`, `cuda`, `cuda:N`, `mps`; default fastai's `default_device()`
                       )->Learner:
-    "A `Learner` that trains `method` on the training environments; its validation set is every environment"
+    "A `Learner` that trains `method` on the training environments, on fastai's default device; its validation set is every environment"
     _check_method(method)
-    cfg,device = cfg or InvarianceConfig(),get_device(device)
+    cfg,device = cfg or InvarianceConfig(),default_device()
     if method == 'oracle': envs = oracle_environments(envs)
     d = envs.data
     mean,std = d.stats()
@@ -193,8 +179,8 @@ def invariance_learner(envs:Environments, # the environments
     val = EnvDL(x, envs.y, envs.env, envs.group, after_batch=ImageBatchTfm(mean, std), device=device)
     model = get_model(cfg.arch, d.shape, 2, seed=seed, **cfg.arch_kwargs).to(device)
     cb = methods[method]
-    cbs = ([cb(**cfg.opts.get(method, {}))] if cb else []) + [WeightPenalty(cfg.l2), Precision(check_policy(cfg.precision, device))]
-    learn = Learner(DataLoaders(trn, val, device=device), model, loss_func=erm_loss, opt_func=_adam, lr=cfg.lr, wd=0., cbs=cbs)
+    cbs = ([cb(**cfg.opts.get(method, {}))] if cb else []) + [WeightPenalty(cfg.l2)]
+    learn = Learner(DataLoaders(trn, val, device=device), model, loss_func=erm_loss, opt_func=_adam, lr=cfg.lr, wd=0., cbs=cbs).to_policy(cfg.precision)
     learn.envs = envs
     return learn
 
@@ -211,7 +197,6 @@ def run_invariance(envs:Environments, # the environments
                    seeds:list=(0,), # one run per method and seed
                    cfg:InvarianceConfig=None, # shared training options
                    show:bool=True, # progress bar over runs
-                   device=None, # where they train (`invariance_learner`)
                   )->tuple: # `(table, summary)`
     "Train each method with each seed; accuracy per environment, and mean +- std per method"
     for m in methods: _check_method(m)
@@ -221,7 +206,7 @@ def run_invariance(envs:Environments, # the environments
         t0 = time.time()
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(s)
-            learn = invariance_learner(envs, m, s, cfg, device)
+            learn = invariance_learner(envs, m, s, cfg)
             with learn.no_bar(), learn.no_logging(): learn.fit(1)
             accs = env_accuracies(learn)
         rows += [dict(method=m, environment=e, split='train' if e < envs.n_train else 'test', seed=s, accuracy=a, seconds=time.time()-t0)

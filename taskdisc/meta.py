@@ -15,7 +15,7 @@ from fastcore.all import *
 from .pair import seeded_pair, agreement_rate
 from .tasknet import TaskNet
 from .precision import (check_policy, available_policies, to_layout, policy_autocast, time_steps, cached_policy, auto_policy,
-                                machine_key, config_key, policy_cache)
+                                machine_key, config_key)
 
 # %% auto #0
 __all__ = ['soft_ce', 'agreement_ce', 'inner_step', 'meta_policy', 'unrolled_agreement', 'meta_loss']
@@ -145,17 +145,11 @@ class _PairInThreads(torch.autograd.Function):
         return (None, None, *gs[0], *gs[1])
 
 # %% ../nbs/05_meta.ipynb #97168335
-_chosen = {}  # `measure`'s choices in this process: {(cache file, key): policy}
-
 def meta_policy(models:tuple, xs:list, qs:list, x_holdout:Tensor, # as `unrolled_agreement` gets them, one batch per step
-                margin:float=1.1, # an option must be this many times faster than fp32
-                cache:bool=True, # read and write the measurement in `policy_cache()`
                 **kwargs, # the other settings of `unrolled_agreement`
                )->str:
     "The policy 'measure' picks for this unrolled agreement loss here: a meta-gradient (forward and backward) timed under each option, once per machine and configuration"
-    device = x_holdout.device
-    key = f"{machine_key(device)} | meta {config_key(models[0], (xs[0], x_holdout))} | {sorted(kwargs.items())}"
-    if cache and (str(policy_cache()), key) in _chosen: return _chosen[str(policy_cache()), key]
+    key = f"{machine_key()} | meta {config_key(models[0], (xs[0], x_holdout))} | {sorted(kwargs.items())}"
     qd = [q.detach() for q in qs]
     def make(p):
         def step():
@@ -163,15 +157,7 @@ def meta_policy(models:tuple, xs:list, qs:list, x_holdout:Tensor, # as `unrolled
                 q = [t.clone().requires_grad_() for t in qd]
                 unrolled_agreement(models, xs, q, x_holdout, len(xs), **kwargs, precision=p)[0].backward()
         return step
-    chosen = cached_policy(key, lambda: time_steps({p: partial(make, p) for p in available_policies(device)}, device, 1, 3), margin, cache)
-    if cache: _chosen[str(policy_cache()), key] = chosen
-    return chosen
-
-def _policy(precision, autocast, device)->str:
-    "`precision`, with the older `autocast=True` meaning 'bf16' (over 'fp32' or 'auto'); checked on `device`"
-    if autocast and precision in ('fp32', 'bf16', 'auto'): precision = 'bf16'
-    elif autocast: raise ValueError(f"autocast=True is precision='bf16'; with precision={precision!r} leave autocast out")
-    return check_policy(precision, device)
+    return cached_policy(key, lambda: time_steps({p: partial(make, p) for p in available_policies()}, 1, 3), memo_=True)
 
 def unrolled_agreement(models:tuple, # the two inner networks; their current weights are the initializations
                        x_train:Tensor|list, # one training batch `(n,c,h,w)` for every step, or `T` batches `(T,n,c,h,w)` or a list
@@ -183,7 +169,6 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
                        checkpoint:bool=False, # reentrant gradient checkpoint around the inner steps; use `.backward()`
                        second_order:bool=True, # `False`: drop the Hessian term (first-order approximation)
                        checkpoint_every:int=1, # with `checkpoint`: inner steps per checkpointed segment (memory grows with it)
-                       autocast:bool=False, # the same as `precision='bf16'` (bfloat16 autocast; faster on some CPUs, approximate)
                        parallel:bool=None, # train the two networks in two threads (forward and backward); default: on a CPU with 2+ threads
                        precision:str='auto', # policy of the inner networks (`taskdisc.precision`): 'auto' (fp32 on this path), 'measure', 'fp32', 'bf16', 'channels_last' or 'bf16+channels_last'
                        host_info:bool=True, # `info` as Python numbers (the host waits for the device); `False`: detached 0-d tensors, for training loops
@@ -192,15 +177,16 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
     _check_models(models)
     xs,qs = _step_batches(x_train, q, T)
     if split_batch and min(len(x) for x in xs) < 2: raise ValueError("split_batch needs at least 2 training images in every batch")
-    dev,policy = x_holdout.device,_policy(precision, autocast, x_holdout.device)
-    if policy == 'auto': policy = auto_policy(models[0], dev, meta=True)
-    if policy == 'measure': policy = meta_policy(models, xs, qs, x_holdout, inner_lr=inner_lr, split_batch=split_batch, checkpoint=checkpoint,
-                                              second_order=second_order, checkpoint_every=checkpoint_every, parallel=parallel)
+    dev,policy = x_holdout.device,check_policy(precision)
+    if policy == 'auto': policy = auto_policy(meta=True)
+    if policy == 'measure':
+        policy = meta_policy(models, xs, qs, x_holdout, inner_lr=inner_lr, split_batch=split_batch, checkpoint=checkpoint,
+                             second_order=second_order, checkpoint_every=checkpoint_every, parallel=parallel)
     halves = [(x.chunk(2),qi.chunk(2)) if split_batch else ((x,x),(qi,qi)) for x,qi in zip(xs, qs)]
     xs_i,qs_i = [[to_layout(xh[i], policy) for xh,_ in halves] for i in (0,1)],[[qh[i] for _,qh in halves] for i in (0,1)]
     x_ho = to_layout(x_holdout, policy)
     def unroll(i, q_i):  # network `i` trained on its batches with soft labels `q_i`: `(held-out logits, first loss, last loss)`
-        with policy_autocast(policy, dev):
+        with policy_autocast(policy):
             p0 = {k: to_layout(v.detach(), policy).requires_grad_() for k,v in models[i].named_parameters()}
             p,first,last = _train(models[i], p0, xs_i[i], q_i, inner_lr, checkpoint, second_order, checkpoint_every)
             return _logits(models[i], list(p), list(p.values()), x_ho),first,last
@@ -232,7 +218,6 @@ def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the me
               checkpoint:bool=False, # reentrant gradient checkpoint around the inner steps; use `.backward()`
               second_order:bool=True, # `False`: drop the Hessian term (first-order approximation)
               checkpoint_every:int=1, # with `checkpoint`: inner steps per checkpointed segment (memory grows with it)
-              autocast:bool=False, # the same as `precision='bf16'`; the task network stays in float32
               parallel:bool=None, # train the two inner networks in two threads; default: on a CPU with 2+ threads
               precision:str='auto', # policy of the inner networks (`taskdisc.precision`): 'auto' (fp32 on this path), 'measure', 'fp32', 'bf16', 'channels_last' or 'bf16+channels_last'
               **kwargs, # passed to the inner architecture
@@ -244,5 +229,6 @@ def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the me
     models = seeded_pair(arch_or_models, tuple(x0.shape[1:]), 2, seeds, x0.dtype, **kwargs) if isinstance(arch_or_models, str) else arch_or_models
     # in the task network's current mode: train mode uses the batch statistics of each training batch
     q = [tasknet.soft_labels(x)[:, head] for x in x_train] if per_step else tasknet.soft_labels(x_train)[:, head]
-    loss,info = unrolled_agreement(models, x_train, q, x_holdout, T, inner_lr, split_batch, checkpoint, second_order, checkpoint_every, autocast, parallel, precision)
+    loss,info = unrolled_agreement(models, x_train, q, x_holdout, T, inner_lr, split_batch, checkpoint, second_order, checkpoint_every, parallel,
+                                   precision)
     return loss,info

@@ -4,109 +4,25 @@
 
 # %% ../nbs/06a_objective.ipynb #13025e1c
 from __future__ import annotations
-import json, math
-from dataclasses import dataclass, field, asdict, replace
+import math
 import torch
 from torch import nn, Tensor
 from fastcore.all import *
 from fastai.data.load import DataLoader
 from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device
+from dataclasses import replace
 from .data import ImageData, ImageBatchTfm, sample_split
 from .tasknet import TaskNet
-from .meta import unrolled_agreement, check_policy, to_layout
+from .meta import unrolled_agreement
+from .precision import to_layout, auto_policy
 from .dissimilarity import uniformity_loss, mutual_info_loss
-from .pair import seeded_pair, from_preset, get_protocol
+from .pair import seeded_pair
+from .settings import DiscoveryConfig
 
 # %% auto #0
-__all__ = ['presets', 'DiscoveryConfig', 'discovery_config', 'smoke_config', 'step_generator', 'meta_step_idxs', 'MetaStepDL',
-           'discovery_dls', 'head_for_step', 'DiscoveryModel', 'fixed_inner_pair', 'inner_agreement', 'DiscoveryLoss']
-
-# %% ../nbs/06a_objective.ipynb #e1050a1c
-_dissim = ('uniformity', 'mutual_info')
-
-@dataclass
-class DiscoveryConfig:
-    "Everything that decides a discovery run"
-    dataset:str='digits' # data set name or path, as `taskdisc.data.get_data` takes it
-    arch:str='cnn' # encoder of the task network (reference: resnet18)
-    arch_kwargs:dict=field(default_factory=lambda: dict(widths=(16,32,64))) # passed to the encoder
-    h_dim:int=8 # d, embedding dimension (reference README: 32; its d=8 networks had the highest AS)
-    n_heads:int=8 # K, number of tasks, at most `h_dim` (reference README: 32)
-    temp:float=5. # T_emb, temperature of the heads' logits (reference `task_temp` 5 on two logits ±, i.e. 10 here: see `taskdisc.tasknet`)
-    inner_arch:str='cnn' # architecture of the two inner networks (reference: resnet18)
-    inner_kwargs:dict=field(default_factory=lambda: dict(widths=(16,32,64))) # passed to the inner architecture
-    fresh_inits:bool=False # new initializations of the two inner networks at every meta-step (reference: one fixed pair)
-    T:int=10 # inner SGD steps, each on a new training batch (reference: 50)
-    inner_lr:float=0.1 # inner SGD learning rate (reference: 0.01)
-    bs:int=128 # images per inner training batch, split in halves between the networks (reference: 512)
-    holdout_bs:int=256 # held-out images per meta-step on which the networks are compared (reference: 512)
-    split_batch:bool=True # each inner network trains on its own half of each batch (reference default)
-    dissimilarity:str='uniformity' # 'uniformity' (on the embedding, the reference's default) or 'mutual_info' (between the heads' soft labels)
-    lam:float=1. # λ, weight of the dissimilarity loss (reference, uniformity: yaml 5, README 25)
-    unif_t:float=2. # temperature t of the uniformity loss (reference: 2)
-    lr:float=1e-3 # Adam learning rate of the task network (reference: 1e-3)
-    n_steps:int=1200 # meta-steps; may be raised when resuming
-    n_train:int=1200 # training images (the inner batches are drawn from them)
-    n_holdout:int=597 # held-out images (the held-out batches are drawn from them)
-    freeze_encoder:bool=False # regulated discovery: train only the projection, not the encoder backbone
-    encoder_weights:str=None # regulated discovery: load the encoder backbone from this file first
-    second_order:bool=True # exact meta-gradient; `False` drops the Hessian term of the inner steps
-    grad_checkpoint:bool=False # reentrant gradient checkpoint around each inner step (less memory, more time)
-    embed_checkpoint:bool=False # recompute the task network on each inner batch in the backward pass instead of keeping its activations (reference: inside the checkpointed inner step)
-    autocast:bool=False # inner networks under bfloat16 autocast (`taskdisc.meta`): faster on larger images, approximate
-    precision:str='auto' # precision policy of the two inner networks (`taskdisc.meta`): 'auto' (fp32 on this path), 'measure' (timed once per machine and configuration), 'fp32', 'bf16', 'channels_last' or 'bf16+channels_last'; the task network takes its memory layout only (`taskdisc.discovery.tasknet_layout`)
-    heads_per_step:int=None # meta-steps averaged per update of the task network, shared by the processes (default: the checkpoint's, else one per process)
-    seed:int=0 # seed of the image split, the batches, the head order and all initializations
-    fixed_holdout:bool=False # the same first `holdout_bs` held-out images at every meta-step (the reference's unshuffled loader), not a random draw
-
-    def check(self, n_images:int=None)->DiscoveryConfig:
-        "Raise a clear error for settings that cannot work; `n_images`: size of the data set"
-        if not self.temp > 0: raise ValueError(f"temp (the heads' temperature) must be positive, got {self.temp}")
-        if self.dissimilarity not in _dissim: raise ValueError(f"unknown dissimilarity {self.dissimilarity!r}; use one of {list(_dissim)}")
-        if self.dissimilarity == 'mutual_info' and self.n_heads < 2: raise ValueError("the mutual_info dissimilarity needs at least 2 heads; raise n_heads")
-        if not self.unif_t > 0: raise ValueError(f"unif_t (the uniformity loss temperature) must be positive, got {self.unif_t}")
-        if self.n_heads > self.h_dim: raise ValueError(f"{self.n_heads} heads cannot be orthogonal in {self.h_dim} dims; raise h_dim or lower n_heads")
-        for k in ('T','n_steps','n_heads'):
-            if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, got {getattr(self, k)}")
-        if self.bs < (4 if self.split_batch else 2): raise ValueError(f"bs={self.bs} is too small: the uniformity loss needs 2 images per batch and split_batch 2 per network")
-        check_policy(self.precision)  # an unknown name fails here; the device's support when training
-        if self.holdout_bs < 1: raise ValueError(f"holdout_bs must be at least 1, got {self.holdout_bs}")
-        if self.n_train < self.bs: raise ValueError(f"n_train={self.n_train} training images cannot fill one batch of bs={self.bs}; lower bs")
-        if self.n_holdout < self.holdout_bs: raise ValueError(f"n_holdout={self.n_holdout} held-out images cannot fill holdout_bs={self.holdout_bs}; lower holdout_bs")
-        if n_images is not None and self.n_train + self.n_holdout > n_images:
-            raise ValueError(f"the data set has {n_images} images, too few for n_train={self.n_train} plus n_holdout={self.n_holdout}; lower them")
-        return self
-
-    def to_dict(self)->dict:
-        "JSON-ready settings (tuples become lists)"
-        return json.loads(json.dumps(asdict(self)))
-
-# %% ../nbs/06a_objective.ipynb #7a0efc8a
-_cifar,_paper = get_protocol('cifar10'),get_protocol('paper')
-presets = {'cifar10': dict(arch=_cifar.arch, arch_kwargs=_cifar.arch_kwargs, inner_arch=_cifar.arch, inner_kwargs=_cifar.arch_kwargs,
-                           n_train=2000, n_holdout=1000, n_steps=300),
-           'paper': dict(dataset='cifar10', arch=_paper.arch, arch_kwargs=_paper.arch_kwargs, inner_arch=_paper.arch, inner_kwargs=_paper.arch_kwargs,
-                         h_dim=32, n_heads=32, temp=10., T=50, inner_lr=0.005, bs=512, holdout_bs=512, fixed_holdout=True, lam=25., unif_t=2.,
-                         lr=1e-3, n_steps=100_000, n_train=_paper.n_train, n_holdout=_paper.n_holdout, grad_checkpoint=True,
-                         embed_checkpoint=True)}
-
-def discovery_config(name:str='digits', # data set name (`ImageData.name`) or 'paper'; names without a preset get the defaults
-                     **overrides, # `DiscoveryConfig` settings that win over the preset
-                    )->DiscoveryConfig:
-    "The `DiscoveryConfig` of data set `name`: its entry in `presets`, then `overrides`"
-    return from_preset(DiscoveryConfig, presets, name, 'discovery', **overrides)
-
-def smoke_config(cfg:DiscoveryConfig, # the configuration to exercise
-                 n_steps:int=2, # meta-steps
-                 n_images:int=256, # training plus held-out images
-                 T:int=2, # at most this many inner steps
-                 bs:int=8, # at most this batch size, training and held-out
-                )->DiscoveryConfig:
-    "`cfg` shrunk to a smoke run of a few CPU seconds: the same networks and losses, `n_steps` meta-steps on `n_images` images"
-    n_holdout = n_images//4
-    return replace(cfg, n_steps=n_steps, n_train=n_images-n_holdout, n_holdout=n_holdout, T=min(cfg.T, T), bs=min(cfg.bs, bs),
-                   holdout_bs=min(cfg.holdout_bs, bs, n_holdout))
+__all__ = ['step_generator', 'meta_step_idxs', 'MetaStepDL', 'discovery_dls', 'head_for_step', 'DiscoveryModel',
+           'fixed_inner_pair', 'inner_agreement', 'DiscoveryLoss']
 
 # %% ../nbs/06a_objective.ipynb #b7aa9515
 def step_generator(seed:int, step:int)->torch.Generator:
@@ -156,12 +72,11 @@ class MetaStepDL(DataLoader):
 def discovery_dls(data:ImageData, # the images
                   cfg:DiscoveryConfig, # the run's settings
                   steps_per_epoch:int=None, # default: `cfg.n_heads`, one cycle over the heads
-                  device=None, # default: fastai's `default_device()`
                  )->DataLoaders:
     "`DataLoaders` of meta-step batches over a seeded split of `data` into `cfg.n_train` and `cfg.n_holdout` images"
     cfg.check(len(data))
     tr,ho = sample_split(data, cfg.n_train, cfg.n_holdout, cfg.seed)
-    device = default_device() if device is None else device
+    device = default_device()
     kw = dict(T=cfg.T, bs=cfg.bs, holdout_bs=cfg.holdout_bs, n_steps=cfg.n_steps, steps_per_epoch=steps_per_epoch or cfg.n_heads,
               seed=cfg.seed, fixed_holdout=cfg.fixed_holdout, after_batch=ImageBatchTfm(*data.stats()), device=device)
     trn = MetaStepDL(data.x[tr], data.x[ho], **kw)
@@ -202,12 +117,13 @@ def inner_agreement(cfg:DiscoveryConfig, # the run's settings: `inner_lr`, `spli
                    )->tuple: # `(loss, info)` of `unrolled_agreement`
     "The meta-objective: agreement loss of `models` after one SGD step on each batch of `xs` labelled by `q`"
     return unrolled_agreement(models, xs, q, x_holdout, len(xs), cfg.inner_lr, cfg.split_batch, cfg.grad_checkpoint, cfg.second_order,
-                              autocast=cfg.autocast, precision=cfg.precision, host_info=host_info)
+                              precision=cfg.precision, host_info=host_info)
 
 # %% ../nbs/06a_objective.ipynb #365829b5
 class DiscoveryLoss:
     "$\\mathcal{L}_{AS}$ of the step's head plus $\\lambda$ times the dissimilarity loss (`cfg.dissimilarity`); the parts of the last call in `self.parts`"
     def __init__(self, tasknet:TaskNet, cfg:DiscoveryConfig, shape:tuple):
+        if cfg.precision == 'auto': cfg = replace(cfg, precision=auto_policy(meta=True))  # the meta path's policy, read once
         self.tasknet,self.cfg,self.shape,self.parts = tasknet,cfg,shape,{}
         self.models = fixed_inner_pair(cfg, shape)  # reused at every meta-step
 

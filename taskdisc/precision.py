@@ -4,42 +4,43 @@
 
 # %% ../nbs/02c_precision.ipynb #c86248dc
 from __future__ import annotations
-import copy, hashlib, json, os, platform, tempfile, time, warnings
+import copy, hashlib, json, os, platform, time, warnings
 from contextlib import nullcontext
 from pathlib import Path
 import torch
 from torch import nn, Tensor
 from fastcore.all import *
 from fastai.callback.core import Callback
-from .data import cache_dir
+from fastai.callback.fp16 import MixedPrecision
+from fastai.learner import Learner
+from fastai.torch_core import default_device
+from .files import atomic_write, cache_dir
 from .models import n_params
+from .settings import policies, policy_names, precisions, check_policy_name
 
 # %% auto #0
-__all__ = ['policies', 'policy_names', 'large_network', 'bf16_supported', 'check_policy', 'to_layout', 'model_to_layout',
-           'policy_autocast', 'amx_supported', 'auto_policy', 'time_steps', 'time_policies', 'choose_policy',
-           'machine_key', 'config_key', 'policy_cache', 'available_policies', 'cached_policy', 'measured_policy',
-           'Precision']
+__all__ = ['large_network', 'bf16_supported', 'check_policy', 'to_layout', 'model_to_layout', 'policy_autocast', 'amx_supported',
+           'auto_policy', 'time_steps', 'time_policies', 'choose_policy', 'machine_key', 'config_key', 'policy_cache',
+           'available_policies', 'cached_policy', 'measured_policy', 'Precision']
 
 # %% ../nbs/02c_precision.ipynb #cddfbca3
-policies = ('fp32', 'bf16', 'channels_last', 'bf16+channels_last')
-policy_names = ('auto', 'measure', *policies)  # what a `precision` setting may say
+def _device()->torch.device: return default_device()  # the run's device (`taskdisc.runtime.use_runtime`)
 
-def bf16_supported(device=None, # a device; default the CPU
-                  )->bool:
-    "Whether `device` runs bfloat16 matrix products natively (CPU: AVX512-BF16 or AMX through oneDNN; CUDA: Ampere or newer)"
-    device = torch.device(device or 'cpu')
+def bf16_supported()->bool:
+    "Whether the run's device runs bfloat16 matrix products natively (CPU: AVX512-BF16 or AMX through oneDNN; CUDA: Ampere or newer)"
+    device = _device()
     if device.type == 'cuda': return torch.cuda.is_bf16_supported()
     if device.type == 'cpu': return torch.backends.mkldnn.is_available() and torch.ops.mkldnn._is_mkldnn_bf16_supported()
     return False
 
 def check_policy(policy:str, # one of `policy_names`
-                 device=None, # where it will train; default the CPU
                 )->str:
-    "`policy` if `device` can run it ('auto' and 'measure' always can); else a `ValueError` in one line"
-    if policy not in policy_names: raise ValueError(f"unknown precision policy {policy!r}; use one of {list(policy_names)}")
-    if 'bf16' in policy and not bf16_supported(device):
-        raise ValueError(f"precision {policy!r} needs bfloat16 matrix units, which {torch.device(device or 'cpu')} lacks here; use 'fp32' or 'auto'")
+    "`policy` if the run's device can run it ('auto' and 'measure' always can); else a `ValueError` in one line"
+    check_policy_name(policy)
+    if 'bf16' in policy and not bf16_supported():
+        raise ValueError(f"precision {policy!r} needs bfloat16 matrix units, which {_device()} lacks here; use 'fp32' or 'auto'")
     return policy
+
 
 
 # %% ../nbs/02c_precision.ipynb #84efca33
@@ -54,52 +55,50 @@ def model_to_layout(model:nn.Module, policy:str)->nn.Module:
     "`model` with its 4-d weights channels-last under the channels-last policies (in place)"
     return model.to(memory_format=torch.channels_last) if 'channels_last' in policy else model
 
-def policy_autocast(policy:str, device=None):
-    "The autocast context of `policy` on `device`: bfloat16 under the 'bf16' policies, else a context that does nothing"
-    return torch.autocast(torch.device(device or 'cpu').type, dtype=torch.bfloat16) if 'bf16' in policy else nullcontext()
+def policy_autocast(policy:str)->object:
+    "The autocast context of `policy` on the run's device: bfloat16 under the 'bf16' policies, else a context that does nothing"
+    return torch.autocast(_device().type, dtype=torch.bfloat16) if 'bf16' in policy else nullcontext()
 
 # %% ../nbs/02c_precision.ipynb #26a8099f
 large_network = 200_000  # parameters from which 'auto' trains in bfloat16 on a CPU whose bfloat16 units are AVX512-BF16 only
 
-def amx_supported(device=None)->bool:
-    "Whether `device` is a CPU with AMX tiles (bfloat16 matrix units, Intel Sapphire Rapids and newer), as torch detects them"
-    if torch.device(device or 'cpu').type != 'cpu': return False
+def amx_supported()->bool:
+    "Whether the run's device is a CPU with AMX tiles (bfloat16 matrix units, Intel Sapphire Rapids and newer), as torch detects them"
+    if _device().type != 'cpu': return False
     is_amx = getattr(torch.cpu, '_is_amx_tile_supported', None)  # private in torch 2.x: absent means unknown, taken as no
     return bool(is_amx and is_amx() and bf16_supported())
 
 def auto_policy(model:nn.Module=None, # the network (not needed with `meta`)
-                device=None, # where it trains; default the CPU
                 meta:bool=False, # for the unrolled meta-gradient (`taskdisc.meta`) instead of a training step
                )->str:
-    "The policy 'auto' picks to train `model` on `device`: decided from the device and the network, never timed"
-    dev = torch.device(device or 'cpu')
+    "The policy 'auto' picks to train `model` on the run's device: decided from the device and the network, never timed"
+    dev = _device()
     if meta or not any(isinstance(m, nn.Conv2d) for m in model.modules()): return 'fp32'
-    if dev.type == 'cuda': return 'bf16+channels_last' if bf16_supported(dev) else 'channels_last'
+    if dev.type == 'cuda': return 'bf16+channels_last' if bf16_supported() else 'channels_last'
     if not (dev.type == 'cpu' and torch.backends.cpu.get_cpu_capability().startswith('AVX512') and torch.backends.mkldnn.is_available()): return 'fp32'
-    bf16 = amx_supported(dev) or (n_params(model) >= large_network and bf16_supported(dev))
+    bf16 = amx_supported() or (n_params(model) >= large_network and bf16_supported())
     return 'bf16+channels_last' if bf16 else 'channels_last'
 
 # %% ../nbs/02c_precision.ipynb #21b0f5aa
-def _sync(device):
-    if torch.device(device).type == 'cuda': torch.cuda.synchronize(device)
+def _sync():
+    if _device().type == 'cuda': torch.cuda.synchronize(_device())
 
-def _stepper(model, xb, yb, loss_func, policy, device):
+def _stepper(model, xb, yb, loss_func, policy):
     "One training step of a copy of `model` under `policy`, as a function"
     m = model_to_layout(copy.deepcopy(model).train(), policy)
     opt = torch.optim.Adam(m.parameters(), lr=1e-4)
     xb = tuple(to_layout(x, policy) for x in xb)
     def step():
-        with policy_autocast(policy, device): loss = loss_func(m(*xb).float(), *yb)
+        with policy_autocast(policy): loss = loss_func(m(*xb).float(), *yb)
         loss.backward(); opt.step(); opt.zero_grad()
     return step
 
 def time_steps(makers:dict, # `{policy: make}`: `make()` returns the step function of that policy
-               device=None, # where the steps run (CUDA is synchronized around each measurement)
                steps:int=3, # steps a measurement
                repeats:int=3, # measurements of each, interleaved; the fastest counts
               )->dict: # `{policy: seconds a step}`; an option that fails is left out with a one-line warning
-    "Seconds a step takes under each policy of `makers`, after one warm-up step each; the random state is left as it was"
-    device,times,runs = device or 'cpu',{},{}
+    "Seconds a step takes under each policy of `makers` (on CUDA, synchronized around each measurement), after one warm-up step each; the random state is left as it was"
+    times,runs = {},{}
     with torch.random.fork_rng(devices=[]):
         for p,make in makers.items():
             try: runs[p] = make(); runs[p]()  # warm-up: kernels, allocations
@@ -108,9 +107,9 @@ def time_steps(makers:dict, # `{policy: make}`: `make()` returns the step functi
                 runs.pop(p, None); warnings.warn(f"precision {p!r} failed on this path ({type(e).__name__}: {e}); left out")
         for _ in range(repeats):
             for p,f in runs.items():
-                _sync(device); t0 = time.perf_counter()
+                _sync(); t0 = time.perf_counter()
                 for _ in range(steps): f()
-                _sync(device); times[p] = min(times.get(p, float('inf')), (time.perf_counter()-t0)/steps)
+                _sync(); times[p] = min(times.get(p, float('inf')), (time.perf_counter()-t0)/steps)
     return times
 
 def time_policies(model:nn.Module, # the network, left unchanged
@@ -122,8 +121,7 @@ def time_policies(model:nn.Module, # the network, left unchanged
                   repeats:int=3, # measurements of each, interleaved; the fastest counts
                  )->dict: # `{policy: seconds a step}`; an option that fails is left out with a one-line warning
     "Seconds a training step of a copy of `model` on `(xb, yb)` takes under each of `candidates`"
-    device = xb[0].device
-    return time_steps({p: partial(_stepper, model, xb, yb, loss_func, p, device) for p in candidates}, device, steps, repeats)
+    return time_steps({p: partial(_stepper, model, xb, yb, loss_func, p) for p in candidates}, steps, repeats)
 
 def choose_policy(times:dict, # `{policy: seconds a step}`, with 'fp32'
                   margin:float=1.1, # an option must be this many times faster than fp32 to be chosen
@@ -137,9 +135,9 @@ def _cpu_name()->str:
     try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
     except (OSError, StopIteration): return platform.processor() or platform.machine()
 
-def machine_key(device=None)->str:
-    "This machine as the policy cache sees it: CPU model (or GPU name), device type, torch version, threads"
-    device = torch.device(device or 'cpu')
+def machine_key()->str:
+    "This machine as the policy cache sees it: CPU model (or GPU name), the run's device type, torch version, threads"
+    device = _device()
     name = torch.cuda.get_device_name(device) if device.type == 'cuda' else _cpu_name()
     return f"{name} | {device.type} | torch {torch.__version__} | {torch.get_num_threads()} threads"
 
@@ -156,29 +154,33 @@ def _read_cache()->dict:
     except (OSError, ValueError): return {}
 
 def _write_cache(entries:dict):
-    "Add `entries` to the cache file, written to a temporary file and renamed over it"
-    f = policy_cache(); f.parent.mkdir(parents=True, exist_ok=True)
-    fd,tmp = tempfile.mkstemp(dir=f.parent, prefix='.precision-', suffix='.tmp')
-    with os.fdopen(fd, 'w') as fh: json.dump({**_read_cache(), **entries}, fh, indent=1)
-    os.replace(tmp, f)
+    "Add `entries` to the cache file, whole or not at all"
+    atomic_write(policy_cache(), lambda p: p.write_text(json.dumps({**_read_cache(), **entries}, indent=1)))
 
 # %% ../nbs/02c_precision.ipynb #7100fa32
-def available_policies(device=None)->list:
-    "The policies `device` can run: all of `policies` with bfloat16 matrix units, else those without 'bf16'"
-    return [p for p in policies if 'bf16' not in p or bf16_supported(device)]
+_chosen = {}  # choices kept in this process (`memo_`): {(cache file, key, margin): policy}
+
+def available_policies()->list:
+    "The policies the run's device can run: all of `policies` with bfloat16 matrix units, else those without 'bf16'"
+    return [p for p in policies if 'bf16' not in p or bf16_supported()]
 
 def cached_policy(key:str, # the machine and the configuration, e.g. `machine_key()` and `config_key(...)`
                   measure, # `measure()` returns `{policy: seconds a step}`, with 'fp32'
                   margin:float=1.1, # an option must be this many times faster than fp32
                   cache:bool=True, # read and write the measurement in `policy_cache()`
+                  memo_:bool=False, # also keep the choice in this process (for a caller that asks at every step)
                  )->str:
     "`choose_policy` on the times of `key` in `policy_cache()`; measured with `measure()` and written there the first time"
+    memo = (str(policy_cache()), key, margin)
+    if cache and memo in _chosen: return _chosen[memo]
     entry = _read_cache().get(key) if cache else None
     if entry is None:
         times = measure()
         entry = dict(ms={p: round(t*1e3, 4) for p,t in times.items()}, speedup={p: round(times['fp32']/t, 3) for p,t in times.items()})
         if cache: _write_cache({key: entry})
-    return choose_policy(entry['ms'], margin)
+    chosen = choose_policy(entry['ms'], margin)
+    if cache and memo_: _chosen[memo] = chosen
+    return chosen
 
 def measured_policy(model:nn.Module, # the network
                     xb:tuple, # a batch of inputs, as a tuple
@@ -190,9 +192,8 @@ def measured_policy(model:nn.Module, # the network
                     cache:bool=True, # read and write the measurement in `policy_cache()`
                    )->str:
     "The policy 'measure' picks to train `model` on batches like `(xb, yb)` here: measured once per machine and configuration"
-    device = xb[0].device
-    measure = lambda: time_policies(model, xb, yb, loss_func, available_policies(device), steps, repeats)
-    return cached_policy(f"{machine_key(device)} | {config_key(model, xb)}", measure, margin, cache)
+    measure = lambda: time_policies(model, xb, yb, loss_func, available_policies(), steps, repeats)
+    return cached_policy(f"{machine_key()} | {config_key(model, xb)}", measure, margin, cache)
 
 # %% ../nbs/02c_precision.ipynb #e27252e7
 class Precision(Callback):
@@ -202,13 +203,12 @@ class Precision(Callback):
                  margin:float=1.1, # `measured_policy`'s margin over fp32
                  cache:bool=True, # `measured_policy`'s cache
                 ):
-        if policy not in policy_names: check_policy(policy)  # an unknown name fails here, the device is checked in `before_fit`
+        check_policy_name(policy)  # an unknown name fails here, the device is checked in `before_fit`
         store_attr()
         self.chosen,self.ctx = None,None
     def before_fit(self):
-        dev = self.dls.device or 'cpu'
         p = self.policy
-        self.chosen = None if p == 'measure' else auto_policy(self.learn.model, dev) if p == 'auto' else check_policy(p, dev)
+        self.chosen = None if p == 'measure' else auto_policy(self.learn.model) if p == 'auto' else check_policy(p)
         if self.chosen: model_to_layout(self.learn.model, self.chosen)
     def before_batch(self):
         if self.chosen is None:
@@ -216,10 +216,24 @@ class Precision(Callback):
             self.chosen = measured_policy(self.model, self.xb, self.yb, self.loss_func, self.margin, cache=self.cache)
             model_to_layout(self.learn.model, self.chosen)
         self.learn.xb = tuple(to_layout(x, self.chosen) for x in self.xb)
-        if self.training and 'bf16' in self.chosen: self.ctx = policy_autocast(self.chosen, self.xb[0].device); self.ctx.__enter__()
+        if self.training and 'bf16' in self.chosen: self.ctx = policy_autocast(self.chosen); self.ctx.__enter__()
     def after_pred(self):
         if self.ctx is not None: self.learn.pred = self.pred.float()
     def after_loss(self):
         if self.ctx is not None: self.ctx.__exit__(None, None, None); self.ctx = None
     after_cancel_batch = after_loss
+
+@patch
+def to_policy(self:Learner, policy:str='auto', # a `precision` setting: one of `taskdisc.settings.precisions`
+             )->Learner:
+    "Train under `policy`, as `to_fp16` does for float16: no callback for 'fp32', fastai's `MixedPrecision` for 'fp16' (CUDA only), else `Precision`"
+    check_policy_name(policy, precisions)
+    if policy == 'fp32': return self
+    if policy == 'fp16':
+        if (dev := self.dls.device or default_device()).type != 'cuda':
+            raise ValueError(f"precision 'fp16' (float16 with a gradient scaler) needs a CUDA device, not {dev}; use 'bf16' or 'fp32'")
+        return self.add_cb(MixedPrecision())
+    if policy not in ('auto', 'measure'): check_policy(policy)  # one clear line before any training
+    return self.add_cb(Precision(policy))
+
 

@@ -9,7 +9,8 @@ from torch import Tensor
 from fastcore.all import *
 from fastai.torch_core import default_device
 from .data import ImageData, ImageBatchTfm, sample_split
-from .objective import DiscoveryConfig, meta_step_idxs, fixed_inner_pair, inner_agreement
+from .settings import DiscoveryConfig
+from .objective import meta_step_idxs, fixed_inner_pair, inner_agreement
 
 # %% auto #0
 __all__ = ['image_stats', 'shortcut_probe', 'proxy_agreement']

@@ -16,7 +16,8 @@ from fastai.callback.core import Callback
 from .data import ImageData, sample_split
 from .tasks import check_labels
 from .viz import family_colors
-from .pair import Protocol, get_protocol, fit_pair
+from .settings import Protocol, get_protocol
+from .pair import fit_pair
 from .distributed import map_shards
 
 # %% auto #0

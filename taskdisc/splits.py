@@ -13,7 +13,8 @@ from fastai.torch_core import tensor
 from .data import ImageData, ImageBatchTfm
 from .tasks import LabelTask, check_labels, human_tasks, ClassTask
 from .models import get_model
-from .pair import Protocol, get_protocol, fit_pair, evaluate_pair
+from .settings import Protocol, get_protocol
+from .pair import fit_pair, evaluate_pair
 from .distributed import map_shards, is_main
 
 # %% auto #0

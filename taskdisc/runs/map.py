@@ -4,17 +4,18 @@
 
 # %% ../../nbs/19c_runs.map.ipynb #3d04498b
 from __future__ import annotations
-from dataclasses import dataclass, asdict
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, pandas as pd, torch
 import matplotlib.pyplot as plt
 from fastcore.all import *
-from ..protocols import ImageData, get_data, data_protocol  # `taskdisc.data`'s, through protocols
+from ..data import ImageData
 from ..tasks import baseline_tasks, save_tasks
-from ..pair import Protocol, pair_metrics, pair_record
+from ..settings import Protocol
+from ..pair import pair_metrics, pair_record
 from ..space import (Trajectories, InPCA, record_trajectories, inpca, map_frame, plot_map, family_distances,
                             trajectory_lengths)
-from .core import RunFolder, tasks_from_run, on_device, check_world
+from .core import start_run, tasks_from_run
 
 # %% auto #0
 __all__ = ['map_scores', 'disagreement_gap', 'plot_agreement_accuracy', 'MapRun', 'run_map']
@@ -77,43 +78,33 @@ def run_map(run:str=None, # a `taskdisc discover` run folder (or a tasks CSV) wh
             n_points:int=10, # points recorded per trajectory (log-spaced training iterations, `taskdisc.space.log_steps`)
             out:str=None, # run folder; default a new `taskdisc-map-<time>`
             seed:int=0, # seed of the tasks, the image draw and the networks
-            threads:int=None, # torch CPU threads during the run (default: torch's choice)
             show:bool=True, # progress bar over tasks
             size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
-            device=None, # where the networks train: `cpu`, `cuda`, `cuda:N`, `mps` (default fastai's `default_device()`)
             protocol:str=None, # a protocol file (`taskdisc calibrate`'s `protocol.json`) instead of the data set's protocol
-            **settings, # `Protocol` settings over the data set's (`taskdisc.protocols.data_protocol`: a preset, or derived from the images)
+            **settings, # `Protocol` settings over the data set's (a preset, or derived from the images)
            )->MapRun:
     "Record the trajectories of the networks of discovered, human-labelled and random-labelled tasks, map them with InPCA, write a run folder"
-    data = get_data(dataset, size=size)
-    proto,source = data_protocol(data, protocol, **settings)
     disc = list(tasks_from_run(run, n_disc)) if run is not None else []
     if run is not None and not disc: raise ValueError(f"{run} holds no tasks to map (n_disc={n_disc}); pass a `taskdisc discover` folder or a tasks CSV")
-    tasks = disc + list(baseline_tasks(data, n_human, n_random, seed))
-    if not tasks: raise ValueError("nothing to map: pass a discovery run folder, or n_human or n_random above 0")
+    if not disc and not (n_human or n_random): raise ValueError("nothing to map: pass a discovery run folder, or n_human or n_random above 0")
     if n_points < 2: raise ValueError(f"n_points must be at least 2 (the start and the end of training), got {n_points}")
     if run is not None and out is not None and Path(out).resolve() == Path(run).resolve(): raise ValueError("out is the discovery run folder; map into another folder")
-    check_world(len(tasks), 'tasks')  # before the folder is made
-    rf = RunFolder(out, 'map', threads)
-    new = not rf.path.exists()
-    try:
-        with on_device(device) as device, rf:
-            traj = record_trajectories(tasks, data, proto, seed, n_points=n_points, show=show)
-            emb = inpca(traj.probs)
-            k = min(10, emb.coords.shape[1])
-            frame = map_frame(traj, emb, k).assign(**{f'sign{i+1}': int(emb.signs[i]) for i in range(k)})
-            shares = pd.DataFrame(dict(dim=range(1, k+1), eigenvalue=emb.eigenvalues[:k], sign=emb.signs[:k], share=emb.shares[:k]))
-            scores,dist,lengths = map_scores(traj, tasks, data, proto),family_distances(traj),trajectory_lengths(traj)
-            rf.save_csv('map.csv', frame)
-            rf.save_fig('map.png', plot_map(traj, emb, f"{data.name}: trajectories of the networks of {len(tasks)} tasks"))
-            rf.save_csv('shares.csv', shares); rf.save_csv('scores.csv', scores)
-            rf.save_csv('distances.csv', dist.rename_axis('family').reset_index()); rf.save_csv('lengths.csv', lengths.reset_index())
-            rf.save_probs(traj.points.task.unique(), traj.end_probs(), data.src_idx[traj.holdout_idx])
-            rf.write('map_tasks.csv', lambda p: save_tasks(tasks, data, p))
-            rf.save_json('config.json', dict(command='map', run=None if run is None else str(run), dataset=str(dataset), n_human=n_human,
-                                             n_random=n_random, n_disc=n_disc, n_points=n_points, seed=seed, device=str(device), protocol=asdict(proto), protocol_source=source,
-                                             shares=emb.shares[:k].tolist(), signs=emb.signs[:k].tolist(), seconds=rf.seconds))
-    except BaseException:
-        if new and rf.path.is_dir() and not any(rf.path.iterdir()): rf.path.rmdir()  # nothing half-written: no empty folder either
-        raise
-    return MapRun(traj, emb, frame, scores, dist, lengths, rf.path, rf.seconds)
+    tasks_of = lambda data: disc + list(baseline_tasks(data, n_human, n_random, seed))
+    args = dict(run=None if run is None else str(run), dataset=str(dataset), n_human=n_human, n_random=n_random, n_disc=n_disc, n_points=n_points,
+                seed=seed, size=size, protocol=None if protocol is None else str(protocol), **settings)
+    with start_run('map', dataset, out, size, args, dict(protocol=protocol, **settings), None, lambda d,s: len(tasks_of(d)), 'tasks', show=False) as r:
+        data,proto,tasks,f = r.data,r.spec.protocol,tasks_of(r.data),r.folder
+        traj = record_trajectories(tasks, data, proto, seed, n_points=n_points, show=show)
+        emb = inpca(traj.probs)
+        k = min(10, emb.coords.shape[1])
+        frame = map_frame(traj, emb, k).assign(**{f'sign{i+1}': int(emb.signs[i]) for i in range(k)})
+        shares = pd.DataFrame(dict(dim=range(1, k+1), eigenvalue=emb.eigenvalues[:k], sign=emb.signs[:k], share=emb.shares[:k]))
+        scores,dist,lengths = map_scores(traj, tasks, data, proto),family_distances(traj),trajectory_lengths(traj)
+        f.save_csv('map.csv', frame)
+        f.save_fig('map.png', plot_map(traj, emb, f"{data.name}: trajectories of the networks of {len(tasks)} tasks"))
+        f.save_csv('shares.csv', shares); f.save_csv('scores.csv', scores)
+        f.save_csv('distances.csv', dist.rename_axis('family').reset_index()); f.save_csv('lengths.csv', lengths.reset_index())
+        f.save_probs(traj.points.task.unique(), traj.end_probs(), data.src_idx[traj.holdout_idx])
+        f.write('map_tasks.csv', lambda p: save_tasks(tasks, data, p))
+        r.save_config(shares=emb.shares[:k].tolist(), signs=emb.signs[:k].tolist())
+    return MapRun(traj, emb, frame, scores, dist, lengths, r.path, r.seconds)

@@ -8,11 +8,13 @@ import json
 from pathlib import Path
 import pandas as pd
 from fastcore.all import *
-from ..data import get_data
+from ..sources import get_data
 from ..tasks import human_tasks
 from ..environments import environments, colored_digits, random_split_environments
-from ..invariance import InvarianceConfig, invariance_learner, run_invariance, invariance_summary, plot_invariance
-from .core import RunFolder, tasks_from_run, check_world, map_shards  # `taskdisc.distributed`'s, through core: 5 sibling imports at most
+from ..settings import InvarianceConfig
+from ..distributed import map_shards
+from ..invariance import invariance_learner, run_invariance, invariance_summary, plot_invariance
+from .core import start_run, tasks_from_run
 
 # %% auto #0
 __all__ = ['robust_environments', 'run_robust', 'shortcut_drop']
@@ -48,13 +50,12 @@ def robust_environments(run:str|Path=None, # a `taskdisc discover` run folder, o
     return res
 
 # %% ../../nbs/19d_runs.robust.ipynb #99fa6a65
-def _check(pairs, methods, cfg, device):
-    "Build (and so check) every learner before anything is trained or written; the device they train on"
+def _check(pairs, methods, cfg):
+    "Build (and so check) every learner before anything is trained or written"
     for m in methods:
-        if m != 'erm-random': invariance_learner(pairs[0][2], m, cfg=cfg, device=device)  # an unknown method or device fails here
+        if m != 'erm-random': invariance_learner(pairs[0][2], m, cfg=cfg)  # an unknown method fails here
     for _,_,envs in pairs:
-        for m in set(methods) - {'erm-random'}: invariance_learner(envs, m, cfg=cfg, device=device)
-    return invariance_learner(pairs[0][2], cfg=cfg, device=device).dls.device
+        for m in set(methods) - {'erm-random'}: invariance_learner(envs, m, cfg=cfg)
 
 def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks CSV: its tasks are the spurious tasks
                dataset:str=None, # 'colored-digits', or the data set the run's tasks label (default: the run's, else 'digits')
@@ -69,8 +70,6 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
                out:str|Path=None, # run folder; default a new `taskdisc-robust-<time>`
                seed:int=0, # seed of targets and environments, and the first training seed
                size:int=None, # resize the run's images to `size` x `size`, e.g. 16 for CIFAR-10 (default: as stored)
-               threads:int=None, # torch CPU threads during the run
-               device=None, # where the methods train: `cpu`, `cuda`, `cuda:N`, `mps` (default fastai's `default_device()`)
                show:bool=True, # progress bar over runs
                **config, # `InvarianceConfig` settings, e.g. `steps=500, arch='cnn'`
               )->tuple: # `(table, summary, out_dir)`
@@ -80,26 +79,26 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
     cfg = InvarianceConfig(**config)
     methods = list(methods) + (['erm-random'] if random_split and 'erm-random' not in methods else [])
     pairs = robust_environments(run, dataset, n_targets, n_spurious, p, eta, sizes, seed, size)
-    device = _check(pairs, methods, cfg, device)
+    _check(pairs, methods, cfg)
     jobs = [(k,m,s) for k in range(len(pairs)) for m in methods for s in range(seed, seed+seeds)]
-    check_world(len(jobs), 'runs')  # before the folder is made
     def train(job):
         k,m,s = job
         t,sp,envs = pairs[k]
         if m == 'erm-random': envs = random_split_environments(envs, seed)
-        df,_ = run_invariance(envs, methods=('erm' if m == 'erm-random' else m,), seeds=(s,), cfg=cfg, show=False, device=device)
+        df,_ = run_invariance(envs, methods=('erm' if m == 'erm-random' else m,), seeds=(s,), cfg=cfg, show=False)
         return df.assign(method=m, spurious=sp, target=t)
-    with RunFolder(out, 'robust', threads) as rf:
+    args = dict(run=str(run) if run else None, dataset=dataset, methods=methods, n_targets=n_targets, n_spurious=n_spurious, seeds=seeds, p=p, eta=eta,
+                sizes=sizes, size=size, seed=seed, **config)
+    with start_run('robust', None, out, args=args, n_items=len(jobs), what='runs', show=False) as r:  # the data are the environments'
+        rf = r.folder
         rows = map_shards(train, jobs, 'runs', show)  # under `torchrun`, each rank trains its share of the runs
         table = pd.concat(rows, ignore_index=True)[['method','spurious','target','environment','split','seed','accuracy','seconds']]
         summ = invariance_summary(table)
         rf.save_csv('robust.csv', table)
         title = f"{'Colored digits' if dataset == 'colored-digits' else Path(run).name}: {len(pairs)} target x spurious pairs, {seeds} seeds"
         rf.save_fig('robust.png', plot_invariance(summ, best=1-eta, title=title).figure)
-        rf.save_json('config.json', dict(command='robust', run=str(run) if run else None, dataset=dataset, methods=methods, n_targets=n_targets,
-                                         n_spurious=n_spurious, seeds=seeds, p=p, eta=eta, sizes=sizes, size=size, seed=seed, device=str(device),
-                                         pairs=[(t,s,e.stats().n.tolist()) for t,s,e in pairs], training=cfg.__dict__, seconds=rf.seconds))
-    return table,summ,rf.path
+        r.save_config(pairs=[(t,s,e.stats().n.tolist()) for t,s,e in pairs], training=cfg.__dict__)
+    return table,summ,r.path
 
 # %% ../../nbs/19d_runs.robust.ipynb #bbeba2ab
 def shortcut_drop(table:pd.DataFrame, # from `run_robust` with `random_split`

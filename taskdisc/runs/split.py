@@ -4,14 +4,12 @@
 
 # %% ../../nbs/19b_runs.split.ipynb #967bf6cb
 from __future__ import annotations
-from dataclasses import asdict
 from pathlib import Path
 from fastcore.all import *
-from ..data import get_data, sample_split
-from ..protocols import data_protocol
+from ..data import sample_split
 from ..splits import split_targets, evaluate_splits, split_summary, save_split, save_partition
 from ..viz import plot_split
-from .core import RunFolder, tasks_from_run, on_device, check_world
+from .core import start_run, tasks_from_run
 
 # %% auto #0
 __all__ = ['run_split']
@@ -28,33 +26,34 @@ def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`id
               seeds:int=1, # pairs of networks per split (two networks each)
               out:str=None, # run folder; default a new `taskdisc-split-<time>`
               seed:int=0, # seed of targets, subsets, random splits and networks
-              threads:int=None, # torch CPU threads during the run
               show:bool=True, # progress bar
               size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
-              device=None, # where the networks train: `cpu`, `cuda`, `cuda:N`, `mps` (default fastai's `default_device()`)
               protocol:str=None, # a protocol file (`taskdisc calibrate`'s `protocol.json`) instead of the data set's protocol
-              **settings, # `Protocol` settings over the data set's (`taskdisc.protocols.data_protocol`: a preset, or derived from the images)
+              **settings, # `Protocol` settings over the data set's (a preset, or derived from the images)
              )->tuple: # `(results, summary, out_dir)`
     "Adversarial vs random splits for human-labelled targets, written into a run folder"
-    data = get_data(dataset, size=size)
     disc = tasks_from_run(tasks, n_disc)
-    if n_images: data = data.subset(sample_split(data, n_images, 0, seed)[0])
-    for t in disc: t(data)  # a table made for another data set fails here, with the reason
-    proto,source = data_protocol(data, protocol, **settings)
-    targets = split_targets(data, n_targets, kway, seed)
-    check_world(len(targets)*len(disc), 'splits (targets x discovered tasks)')  # before the folder is made
-    with on_device(device) as device, RunFolder(out, 'split', threads) as run:
+    def prepare(data):
+        if n_images: data = data.subset(sample_split(data, n_images, 0, seed)[0])
+        for t in disc: t(data)  # a table made for another data set fails here, with the reason
+        return data
+    targets_of = lambda data: split_targets(data, n_targets, kway, seed)
+    args = dict(tasks=str(tasks), dataset=str(dataset), n_disc=n_disc, n_targets=n_targets, kway=kway, n_images=n_images, seeds=seeds, seed=seed,
+                size=size, protocol=None if protocol is None else str(protocol), **settings)
+    n_splits = lambda data,spec: len(targets_of(data))*len(disc)
+    with start_run('split', dataset, out, size, args, dict(protocol=protocol, **settings), prepare, n_splits, 'splits (targets x discovered tasks)',
+                   show=False) as run:
+        data,proto,targets = run.data,run.spec.protocol,targets_of(run.data)
         df,splits,preds = evaluate_splits(data, targets, disc, proto, seeds=tuple(range(seed, seed+seeds)), show=show)
         if not len(df): raise ValueError("no split could be built: every discovered task equals a target task or its complement")
-        run.save_csv('splits.csv', df)
+        f = run.folder
+        f.save_csv('splits.csv', df)
         adversarial = set(map(tuple, df[df.kind == 'adversarial'][['target','split']].values))
         for (t,sp),(tr,te) in splits.items():
-            run.write(f"splits/{_fname(t)}__{_fname(sp)}.json", lambda p: save_split(p, data, tr, te, target=t, split=sp))
-            if (t,sp) in adversarial: run.write(f"partitions/{_fname(t)}__{_fname(sp)}.csv", lambda p: save_partition(p, data, tr, te))
+            f.write(f"splits/{_fname(t)}__{_fname(sp)}.json", lambda p: save_split(p, data, tr, te, target=t, split=sp))
+            if (t,sp) in adversarial: f.write(f"partitions/{_fname(t)}__{_fname(sp)}.csv", lambda p: save_partition(p, data, tr, te))
         t,sp = next(k for k in splits if k in adversarial)
         lab = next(x for x in targets if x.name == t)(data)
-        run.save_fig('split.png', plot_split(data, lab, *splits[(t,sp)], preds[(t,sp)], k=4, title=f"target {t}, adversarial split by {sp}"), dpi=90)
-        run.save_json('config.json', dict(command='split', tasks=str(tasks), dataset=str(dataset), n_disc=n_disc, n_targets=n_targets, kway=kway,
-                                          n_images=n_images, seeds=seeds, seed=seed, device=str(device), protocol=asdict(proto),
-                                          protocol_source=source, seconds=run.seconds))
+        f.save_fig('split.png', plot_split(data, lab, *splits[(t,sp)], preds[(t,sp)], k=4, title=f"target {t}, adversarial split by {sp}"), dpi=90)
+        run.save_config()
     return df,split_summary(df),run.path
