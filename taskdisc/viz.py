@@ -151,6 +151,8 @@ def plot_split(data:ImageData, # the images
     labels = torch.as_tensor(labels)
     classes = sorted(labels.unique().tolist())[:10]
     name = lambda c: class_names[int(c)] if class_names is not None else f"class {int(c)}"
+    short = class_names is not None and max(map(len, class_names)) <= 8  # long names do not fit under a thumbnail
+    pred = lambda p: name(p) if short else str(int(p))
     cap = lambda idx: None if split_task is None else [f"τd={int(split_task[i])}" for i in idx]
     cols = 3 if preds is not None else 2
     fig,axs = plt.subplots(len(classes), cols*k, figsize=(cols*k*0.9, len(classes)*1.25+0.5), squeeze=False)
@@ -160,16 +162,16 @@ def plot_split(data:ImageData, # the images
         if preds is not None:
             wrong = (labels[test_idx] == c) & (preds != labels[test_idx])
             w = test_idx[wrong][:k]
-            caps = [f"→{name(p) if class_names is not None else int(p)}" + (f"\nτd={int(split_task[i])}" if split_task is not None else '')
+            caps = [f"→{pred(p)}" + (f"\nτd={int(split_task[i])}" if split_task is not None else '')
                     for p,i in zip(preds[wrong][:k], w)]
             show_images(axs[r,2*k:], data, w, caps, color='tab:red')
-        axs[r,0].set_ylabel(name(c), fontsize=9, rotation=0, ha='right', va='center')
+        axs[r,0].set_ylabel(name(c) if short or class_names is None else f"{int(c)}: {name(c)}", fontsize=9, rotation=0, ha='right', va='center')
     for j,head in enumerate(['train', 'test', 'mistakes (→ prediction)'][:cols]):
         axs[0,j*k].annotate(head, (0, 1.6 if split_task is not None else 1.3), xycoords='axes fraction', fontsize=9, weight='bold')
     if split_task is not None:
         fig.text(0.01, 0.01, f"τd: the label of {split_name}, the task the split follows", fontsize=8)
-    if title: fig.suptitle(title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.04 if split_task is not None else 0, 1, 0.92 if title else 1))
+    if title: fig.suptitle(title, fontsize=10, y=0.99)
+    fig.tight_layout(rect=(0, 0.04 if split_task is not None else 0, 1, 0.88 if title else 1))
     return fig
 
 # %% ../nbs/09_viz.ipynb #ba683be8
