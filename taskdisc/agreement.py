@@ -9,10 +9,10 @@ import pandas as pd, torch
 from torch import Tensor
 from fastcore.all import *
 from .data import ImageData, sample_split
-from .tasks import Task, check_labels
+from .tasks import Task, check_labels, check_tasks
 from fastai.callback.core import Callback
 from fastai.torch_core import get_random_states, set_random_states
-from .settings import Protocol, get_protocol
+from .settings import Protocol, get_protocol, as_protocol
 from .pair import fit_pair, evaluate_pair, pair_record
 from .distributed import check_world, map_shards
 
@@ -44,10 +44,10 @@ def agreement_scores(tasks:list, # tasks to score
                      proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
                      seed:int=0, # seed of the image draw and of the networks
                      show:bool=True, # show a progress bar
-                     with_probs:bool=False, # also return `(n_tasks, 2, n_holdout, n_classes)` held-out probabilities and the held-out indices
+                     with_probs:bool=False, # also return the held-out probabilities `(n_tasks, 2, n_holdout, n_classes)` and indices
                     )->pd.DataFrame: # the scores, or `(scores, probs, holdout_idx)` `with_probs`
-    "Agreement scores of `tasks` on one seeded draw of `proto.n_train` training and `proto.n_holdout` held-out images; under `torchrun` each rank scores its share"
-    proto,tasks = proto or get_protocol(data.name),list(tasks)
+    "Agreement scores of `tasks` on one seeded draw of training and held-out images; under `torchrun` each rank scores its share"
+    proto,tasks = as_protocol(proto, data.name),check_tasks(tasks)
     check_world(len(tasks), 'tasks')
     tr,ho = sample_split(data, proto.n_train, proto.n_holdout, seed)
     res = map_shards(lambda t: agreement_score(t, data, tr, ho, proto, seed=seed, with_probs=True), tasks, 'tasks', show)

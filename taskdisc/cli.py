@@ -10,7 +10,8 @@ from fastcore.all import *
 from fastcore.script import anno_parser, Param, store_true, bool_arg
 from .settings import given
 from .distributed import is_main
-from .runtime import use_runtime
+from .runtime import use_runtime, Interrupted
+import fastprogress.fastprogress as fastprogress
 from .runs.scores import run_as
 from .runs.calibrate import run_calibrate
 from .runs.discover import run_discover
@@ -28,11 +29,11 @@ def run_flags(out:str=None, # output folder (default: a new taskdisc-<command>-<
               threads:int=None, # torch CPU threads (default: torch's choice)
               device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
               size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
-              precision:str=None, # precision and layout policy of the networks trained: auto (the default: from the device), measure, fp32, bf16, channels_last or bf16+channels_last
+              precision:str=None, # precision and layout policy: auto (from the device), measure, fp32, bf16, channels_last or both
              ):
     "The flags every command takes: the run folder, the seed, the runtime (`threads`, `device`), the image size and the precision policy"
 
-def protocol_flags(protocol:str=None, # a protocol file (protocol.json from `taskdisc calibrate`) instead of the data set's agreement-score protocol
+def protocol_flags(protocol:str=None, # a protocol file (`taskdisc calibrate`'s protocol.json) instead of the data set's protocol
                    max_epochs:int=None, # stop fitting a pair of networks after this many epochs (default: the protocol's)
                   ):
     "The flags of the commands that train pairs under an agreement-score protocol"
@@ -40,7 +41,7 @@ def protocol_flags(protocol:str=None, # a protocol file (protocol.json from `tas
 commands = {}  # `taskdisc COMMAND` -> its function
 
 def command(name:str, *flags):
-    "Register the decorated function as `taskdisc name`, taking its own options and the flags of `flags` (functions whose parameters declare them)"
+    "Register the decorated function as `taskdisc name`: its own options, and those of `flags` (functions whose parameters declare them)"
     def _inner(f):
         f.flags,commands[name] = (run_flags,) + flags,f
         return f
@@ -69,14 +70,14 @@ def as_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', a fastai arc
 
 # %% ../nbs/20_cli.ipynb #b80707a8
 @command('discover', protocol_flags)
-def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10', a fastai archive name, or an image folder, archive or CSV; default the preset's
+def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10', a fastai archive name, or an image folder, archive or CSV
                   n_steps:int=None, # meta-steps (default: the data set's, `taskdisc.settings.discovery_config`)
                   n_heads:int=None, # K, tasks discovered at once (at most h_dim)
                   h_dim:int=None, # d, dimension of the task network's embedding
                   T:int=None, # inner SGD steps of the unrolled training
                   dissimilarity:str=None, # 'uniformity' (default) or 'mutual_info': what keeps the tasks different
                   lam:float=None, # weight of the dissimilarity loss
-                  heads_per_step:int=None, # meta-steps averaged per update of the task network (default: one per process, under torchrun one each)
+                  heads_per_step:int=None, # meta-steps averaged per update of the task network (default: one per process)
                   n_random:int=8, # random-labelled tasks scored next to the discovered ones
                   n_human:int=8, # human-labelled tasks scored next to the discovered ones
                   ckpt_every:int=50, # checkpoint every this many meta-steps
@@ -86,7 +87,8 @@ def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10
                   **flags):
     "Discover tasks the network generalizes on, and score them next to random and human-labelled tasks"
     precision,max_epochs = flags.pop('precision'),flags.pop('max_epochs')  # the scores' protocol takes both, discovery the precision
-    config = dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam, heads_per_step=heads_per_step, precision=precision)
+    config = dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam, heads_per_step=heads_per_step,
+                  precision=precision)
     res = run_discover(dataset, n_random=n_random, n_human=n_human, ckpt_every=ckpt_every, as_every=as_every, preset=preset, smoke=smoke,
                        protocol_overrides=given(dict(precision=precision, max_epochs=max_epochs)) or None, **flags, **given(config))
     if is_main(): print(res.report())
@@ -94,33 +96,36 @@ def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10
 # %% ../nbs/20_cli.ipynb #2f5b8abf
 @command('split', protocol_flags)
 def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV (`idx` column, one column per task)
-               dataset:str='digits', # the data set the tasks label: 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV
+               dataset:str=None, # the data set the tasks label: a name, or a folder, archive or CSV (default: the run's)
                n_disc:int=3, # discovered tasks to split by (highest agreement score first)
                n_targets:int=3, # human-labelled binary target tasks
                kway:bool_arg=True, # also the data set's own K-way task as a target
                n_images:int=None, # use a stratified subset of this many images (default: all)
                seeds:int=1, # pairs of networks per split (two networks each)
+               other_data:store_true=False, # apply the run's tasks to another data set than the one they were discovered on
                **flags):
     "Adversarial splits from discovered tasks vs random splits: a table, splits.csv, index files and split.png"
     t0 = time.time()
-    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, **flags)
+    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, other_data=other_data, **flags)
     if not is_main(): return  # under `torchrun`, one report
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{time.time()-t0:.0f}s; results in {out}/")
 
 # %% ../nbs/20_cli.ipynb #e0c6994f
 @command('map', protocol_flags)
-def map_main(run:Param("a `taskdisc discover` output folder (or a tasks CSV) whose tasks are mapped; omit for human and random tasks only", str, opt=False, nargs='?')=None,
-             dataset:str='digits', # the data set the tasks label: 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV
+def map_main(run:Param("a `taskdisc discover` folder (or tasks CSV) whose tasks are mapped; omit it for human and random tasks", str,
+                       opt=False, nargs='?')=None,
+             dataset:str=None, # the data set the tasks label: a name, or a folder, archive or CSV (default: the run's)
              n_human:int=8, # human-labelled tasks mapped
              n_random:int=8, # random-labelled tasks mapped
              n_disc:int=8, # discovered tasks of the run mapped (highest agreement score first)
              n_points:int=10, # points recorded per trajectory (log-spaced training iterations)
              n_train:int=None, # training images per task (default: the protocol's)
              n_holdout:int=None, # held-out images: the probe set of the map
+             other_data:store_true=False, # map the run's tasks on another data set than the one they were discovered on
              **flags):
     "A map of the space of tasks: trajectories of the networks of discovered, human and random tasks, embedded with InPCA"
-    res = run_map(run, dataset, n_human, n_random, n_disc, n_points, n_train=n_train, n_holdout=n_holdout, **flags)
+    res = run_map(run, dataset, n_human, n_random, n_disc, n_points, n_train=n_train, n_holdout=n_holdout, other_data=other_data, **flags)
     if not is_main(): return  # under `torchrun`, one report
     print(f"top-3 share {res.emb.shares[:3].sum():.3f}; first 10 shares: {' '.join(f'{s:.3f}' for s in res.emb.shares[:10])}")
     print(res.distances.to_string(float_format=lambda v: f"{v:.3f}"))
@@ -133,8 +138,9 @@ def _numbers(s:str, kind:type, flag:str, example:str)->tuple:
     except ValueError: raise ValueError(f"--{flag} takes comma-separated values such as {example}, got {s!r}") from None
 
 @command('robust')
-def robust_main(run:Param("a `taskdisc discover` output folder or tasks CSV: its discovered tasks of highest agreement score are the spurious tasks", str, opt=False, nargs='?')=None,
-                dataset:str=None, # 'colored-digits' for the known-answer control, or the data set the run's tasks label (default: the run's)
+def robust_main(run:Param("a `taskdisc discover` folder or tasks CSV: its tasks of highest agreement score are the spurious tasks", str,
+                          opt=False, nargs='?')=None,
+                dataset:str=None, # 'colored-digits' (the known-answer control), or the data set the run's tasks label (default: the run's)
                 methods:str='erm,irm,vrex,groupdro,fish,oracle', # comma-separated training methods
                 n_targets:int=3, # human-labelled binary target tasks
                 n_spurious:int=3, # discovered tasks used as spurious tasks
@@ -146,13 +152,15 @@ def robust_main(run:Param("a `taskdisc discover` output folder or tasks CSV: its
                 sizes:str=None, # comma-separated images per environment (default: the largest equal sizes)
                 arch:str='mlp', # network: mlp or cnn
                 random_split:bool_arg=True, # also ERM on a random split of the same images ('erm-random'): the shortcut's cost
+                other_data:store_true=False, # use the run's tasks on another data set than the one they were discovered on
                 **flags):
     "ERM, IRMv1, V-REx, Group DRO and Fish against discovered tasks (or Colored digits): a table, robust.csv, robust.png"
     t0 = time.time()
     ps,sizes = _numbers(p_spurious, float, 'p_spurious', '0.8,0.9,0.1'),sizes and _numbers(sizes, int, 'sizes', '600,600,597')
-    config = dict(redraw=redraw, steps=steps, precision=flags.pop('precision'), **({} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})))
+    net = {} if arch == 'mlp' else dict(arch=arch, arch_kwargs={})
+    config = dict(redraw=redraw, steps=steps, precision=flags.pop('precision'), **net)
     table,summ,out = run_robust(run, dataset, methods.split(','), n_targets, n_spurious, seeds, ps, eta, sizes, random_split=random_split,
-                                **flags, **given(config))
+                                other_data=other_data, **flags, **given(config))
     if not is_main(): return  # under `torchrun`, one report
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     if random_split: print(shortcut_drop(table).loc[[('mean','')]].to_string(float_format=lambda v: f"{v:.3f}"))
@@ -164,7 +172,7 @@ def calibrate_main(dataset:str=None, # your images: a folder, archive or CSV (or
                    minutes:float=10, # time budget of the calibration
                    n_tasks:int=3, # human-labelled and random-labelled tasks scored per setting
                    **flags):
-    "Choose the agreement-score protocol of your images: a small grid of settings, the largest human - random gap with every network fitted; writes protocol.json"
+    "Choose the agreement-score protocol of your images: a small grid of settings, the largest human - random gap; writes protocol.json"
     if dataset is None: raise ValueError("pass the images to calibrate on with --dataset (a folder, archive or CSV)")
     table,proto,out = run_calibrate(dataset, minutes, n_tasks, **flags)
     print(table.drop(columns='chosen').to_string(index=False, float_format=lambda v: f"{v:.3f}"))
@@ -175,7 +183,7 @@ def calibrate_main(dataset:str=None, # your images: a folder, archive or CSV (or
 user_errors = (ValueError, FileNotFoundError, RuntimeError, KeyError)
 
 def command_parser(cmd:str)->argparse.ArgumentParser:
-    "The options of `taskdisc cmd`: its function's own (signature and docments, as fastcore's `anno_parser` reads them), then its flag groups'"
+    "The options of `taskdisc cmd`: its function's own (signature and docments, read by fastcore's `anno_parser`), then its flag groups'"
     f = commands[cmd]
     p = anno_parser(f, prog=f"taskdisc {cmd}")
     for a in [a for a in p._actions if a.dest == 'flags']: p._remove_action(a); p._positionals._group_actions.remove(a)  # `**flags`
@@ -192,8 +200,14 @@ def main():
     cmd = sys.argv[1]
     args = command_parser(cmd).parse_args(sys.argv[2:]).__dict__
     args.pop('xtra', None); args.pop('pdb', None)
+    no_bar = fastprogress.NO_BAR
     try:
+        fastprogress.NO_BAR = no_bar or not sys.stdout.isatty()  # a log file or a pipe gets one line per epoch, not a bar's redraws
         with use_runtime(args.pop('device'), args.pop('threads')): commands[cmd](**args)
-    except user_errors as e:
-        print(f"taskdisc {cmd}: error: {e}", file=sys.stderr)
+    except user_errors as e:  # fastai puts "Exception occured in <callback>..." before the message of an error raised in a callback
+        print(f"taskdisc {cmd}: error: {(str(e).strip().splitlines() or [type(e).__name__])[-1].strip()}", file=sys.stderr)
         sys.exit(1)
+    except Interrupted as e:
+        print(f"taskdisc {cmd}: {e.message or 'interrupted: nothing was kept; run the command again'}", file=sys.stderr)
+        sys.exit(e.exit_code)
+    finally: fastprogress.NO_BAR = no_bar

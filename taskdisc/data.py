@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #ada269da
 from __future__ import annotations
-import random
+import hashlib, random
 from pathlib import Path
 import numpy as np, torch
 from torch import Tensor
@@ -38,10 +38,12 @@ class ImageData:
             if x.min() < 0 or x.max() > 1: raise ValueError(f"{name}: float images must lie in [0, 1]; rescale them or pass uint8")
             x = (x*255).round().to(torch.uint8)
         elif x.dtype != torch.uint8: raise ValueError(f"{name}: images must be uint8 or float, got {x.dtype}")
-        if y.shape != (len(x),): raise ValueError(f"{name}: {len(x)} images but y has shape {tuple(y.shape)}; pass one class label per image")
+        if y.shape != (len(x),):
+            raise ValueError(f"{name}: {len(x)} images but y has shape {tuple(y.shape)}; pass one class label per image")
         y = y.long()
         if len(y) and (y.min() < 0 or y.max() >= len(classes)):
-            raise ValueError(f"{name}: class labels must lie in 0..{len(classes)-1} (one per class name), got {int(y.min())}..{int(y.max())}")
+            raise ValueError(f"{name}: class labels must lie in 0..{len(classes)-1} (one per class name), "
+                             f"got {int(y.min())}..{int(y.max())}")
         if is_test is None: is_test = torch.zeros(len(x), dtype=torch.bool)
         if src_idx is None: src_idx = torch.arange(len(x))
         store_attr('x,y,classes,name'); self.is_test,self.src_idx = torch.as_tensor(is_test).bool(),torch.as_tensor(src_idx).long()
@@ -52,7 +54,8 @@ class ImageData:
     @property
     def shape(self): return tuple(self.x.shape[1:])
     def __repr__(self):
-        return f"ImageData({self.name!r}: {len(self)} images of shape {self.shape}, {self.n_classes} classes, {int(self.is_test.sum())} in the test split)"
+        return (f"ImageData({self.name!r}: {len(self)} images of shape {self.shape}, {self.n_classes} classes, "
+                f"{int(self.is_test.sum())} in the test split)")
 
     def subset(self, idxs:Tensor)->ImageData:
         "The images at `idxs`, remembering where they came from in `src_idx`"
@@ -65,6 +68,12 @@ class ImageData:
             x = self.x.transpose(0,1).flatten(1).float().div_(255)  # channels first while still uint8: one float copy
             self._stats = x.mean(1),x.std(1).clamp_min(1e-3)
         return self._stats
+
+    def identity(self)->dict:
+        "What a run records of these images, to know them again: name, size, shape, classes, and a fingerprint of labels and source indices"
+        h = hashlib.sha1(self.y.numpy().astype('<i8').tobytes() + self.src_idx.numpy().astype('<i8').tobytes() + str(self.shape).encode())
+        return dict(name=self.name, n_images=len(self), shape=list(self.shape), classes=[str(c) for c in self.classes],
+                    fingerprint=h.hexdigest()[:16])
 
 # %% ../nbs/00_data.ipynb #9aa3f3b1
 def load_digits_data()->ImageData:
@@ -127,7 +136,8 @@ class TensorDL(DataLoader):
         if seed is not None: self.rng = random.Random(seed)
         self.n_orders = n_orders
     def order(self)->Tensor:
-        return torch.randperm(self.n, generator=torch.Generator().manual_seed(self.rng.randint(0, 2**31))) if self.shuffle else torch.arange(self.n)
+        if not self.shuffle: return torch.arange(self.n)
+        return torch.randperm(self.n, generator=torch.Generator().manual_seed(self.rng.randint(0, 2**31)))
     def get_idxs(self):
         idxs = torch.stack([self.order() for _ in range(self.n_orders)]) if self.n_orders > 1 else self.order()
         if self.drop_last: idxs = idxs[..., :len(self)*self.bs]
@@ -141,7 +151,9 @@ augments = (False, True, 'flip')  # no augmentation; random shifts (and flips fo
 
 def check_augment(augment):
     "`augment` if it is one of `augments`, else a one-line `ValueError`"
-    if augment not in augments: raise ValueError(f"augment={augment!r}: use False, True (random shifts, and flips for RGB images) or 'flip' (horizontal flips only)")
+    if augment not in augments:
+        raise ValueError(f"augment={augment!r}: use False, True (random shifts, "
+                         "and flips for RGB images) or 'flip' (horizontal flips only)")
     return augment
 
 def image_dls(data:ImageData, # the images
@@ -154,8 +166,14 @@ def image_dls(data:ImageData, # the images
               n_orders:int=1, # independent training-data orders, stacked in each batch (one per network of a pair)
              )->DataLoaders:
     "fastai `DataLoaders` of normalized image batches labelled by `labels`, on fastai's `default_device()` (`taskdisc.runtime` sets it)"
-    labels = torch.as_tensor(labels).long()
+    labels = torch.as_tensor(labels)
+    if labels.is_floating_point() and (labels != labels.round()).any():
+        raise ValueError("labels must be whole numbers (class indices), got fractions")
+    labels = labels.long()
     if labels.shape != (len(data),): raise ValueError(f"{len(labels)} labels for {len(data)} images; pass one label per image")
+    if len(torch.as_tensor(train_idx)) and torch.isin(torch.as_tensor(train_idx), torch.as_tensor(valid_idx)).any():
+        raise ValueError("the training and held-out images overlap; "
+                         "an agreement score compares networks on images they were not trained on")
     mean,std = data.stats()
     shift = check_augment(augment) == True
     pad,flip = max(1, data.shape[-1]//8) if shift else 0,augment == 'flip' or (shift and data.shape[0] == 3)

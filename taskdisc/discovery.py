@@ -11,7 +11,7 @@ from torch import Tensor
 import matplotlib.pyplot as plt
 from fastcore.all import *
 from fastai.learner import Learner, Metric
-from fastai.callback.core import Callback, CancelValidException, CancelBatchException
+from fastai.callback.core import Callback, CancelValidException, CancelBatchException, CancelFitException
 from fastai.callback.progress import ProgressCallback
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import get_random_states, set_random_states
@@ -21,6 +21,7 @@ from .settings import DiscoveryConfig, upgrade
 from .objective import discovery_dls, DiscoveryModel, DiscoveryLoss
 from .files import atomic_write
 from .distributed import world_size, is_main, check_world, shard, gather, average_grads, from_main
+from .runtime import deferring, interrupted, Interrupted
 from .precision import auto_policy, model_to_layout
 
 # %% auto #0
@@ -42,7 +43,7 @@ class LossPart(Metric):
 def _numbers(row:dict)->dict: return {k: v.item() if isinstance(v, Tensor) else v for k,v in row.items()}
 
 class DiscoveryTrainer(Callback):
-    "Start each epoch at the first meta-step not done, update the task network with the mean gradient of `learn.heads_per_step` meta-steps, log the loss parts per meta-step, skip fastai's validation"
+    "Start each epoch at the first meta-step not done, update on the mean gradient of `heads_per_step` meta-steps, log them; no validation"
     order,run_valid = -5,False  # before the Recorder and the progress bar read the epoch's length
     def before_train(self):
         self.dl.start = self.learn.meta_step
@@ -52,12 +53,16 @@ class DiscoveryTrainer(Callback):
         if len(self.rows) + 1 < self.per_rank: raise CancelBatchException()  # accumulate: no step, no `zero_grad`
         if self.learn.heads_per_step > 1: average_grads(self.model.parameters(), self.learn.heads_per_step)
     def after_batch(self):
-        self.rows.append(dict(step=self.yb[1], loss=self.loss.detach(), **self.loss_func.parts))  # tensors: the step does not wait for the device
+        self.rows.append(dict(step=self.yb[1], loss=self.loss.detach(), **self.loss_func.parts))  # tensors: no wait for the device
         if len(self.rows) == self.per_rank:  # every process, in step order; between processes the rows go through the host anyway
             self.learn.discovery_log += gather(self.rows if world_size() == 1 else [_numbers(r) for r in self.rows]); self.rows = []
+            if interrupted(): self.learn.interrupted = interrupted(); raise CancelFitException()  # the update is whole: stop and save
     def after_train(self):  # the epoch's rows as numbers: one wait for the device an epoch, not one a meta-step
         log = self.learn.discovery_log
         log[self.dl.start:] = [_numbers(r) for r in log[self.dl.start:]]
+        if bad := next((r for r in log[self.dl.start:] if not math.isfinite(r['loss'])), None):  # no checkpoint of this epoch is written
+            raise ValueError(f"the discovery loss is {bad['loss']} at meta-step {bad['step']}: the task network diverged and the run "
+                             "stopped, its last checkpoint kept; lower lr or lam, and start again in a new folder")
     def after_cancel_fit(self): self.after_train()  # a fit cancelled inside an epoch skips `after_train`
     def before_validate(self): raise CancelValidException()
 
@@ -68,7 +73,8 @@ def check_same_config(saved:dict, cfg:DiscoveryConfig, path=''):
     "Raise if the checkpoint's configuration `saved` differs from `cfg` in anything but `n_steps` and `heads_per_step`"
     now = cfg.to_dict()
     saved = {**DiscoveryConfig().to_dict(), **upgrade(saved, DiscoveryConfig)}  # an earlier version's checkpoint, in today's names
-    now,saved = ({**d, 'precision': auto_policy(meta=True) if d['precision'] == 'auto' else d['precision']} for d in (now, saved))  # 'auto' as what it computes
+    as_computed = lambda d: {**d, 'precision': auto_policy(meta=True) if d['precision'] == 'auto' else d['precision']}  # 'auto': what it is
+    now,saved = as_computed(now),as_computed(saved)
     diff = [f"{k}: {saved.get(k)!r} in the checkpoint, {now.get(k)!r} now" for k in sorted(set(now) | set(saved))
             if k not in _resumable and saved.get(k) != now.get(k)]
     if diff: raise ValueError(f"the checkpoint {path} was made with a different configuration ({'; '.join(diff)}); "
@@ -85,7 +91,7 @@ def _numpy_rng(st:dict)->dict:
     return {**st, 'numpy_state': (name, keys.numpy().astype(np.uint32), *rest)}
 
 class DiscoveryCheckpoint(Callback):
-    "Save the run into `path/checkpoint.pt` at epoch ends every `every` meta-steps and after `fit`; resume from it when the learner is created"
+    "Save the run in `path/checkpoint.pt` at epoch ends every `every` meta-steps and after `fit`; resume from it when the learner is made"
     order = 60  # after the trainer has logged the meta-step
     def __init__(self, path:str|Path, every:int=50): self.path,self.every = Path(path),every
     @property
@@ -113,7 +119,7 @@ class DiscoveryCheckpoint(Callback):
         try: return torch.load(self.fname, map_location='cpu', weights_only=True)
         except Exception as e:
             why = ("it holds Python objects other than tensors and plain values, which could run code when loaded"
-                   if 'weights_only' in str(e) else f"{type(e).__name__}: {str(e).splitlines()[0]}")
+                   if 'weights_only' in str(e) else ': '.join([type(e).__name__] + str(e).splitlines()[:1]))
             raise ValueError(f"cannot read the checkpoint {self.fname} ({why}); delete it to start over") from None
 
     def load(self):
@@ -146,7 +152,7 @@ def load_encoder(tasknet:TaskNet, path:str|Path)->TaskNet:
 def tasknet_layout(cfg:DiscoveryConfig, # the run's settings: its `precision`
                    tasknet:TaskNet, # the task network
                   )->str: # 'channels_last' or 'fp32'
-    "The memory layout the task network trains in: channels-last where `cfg.precision` names it or 'auto' picks it for the encoder; never bfloat16, so the soft labels stay float32"
+    "The task network's memory layout: channels-last where `cfg.precision` names it or 'auto' picks it; never bfloat16 (fp32 soft labels)"
     p = auto_policy(tasknet.encoder) if cfg.precision == 'auto' else cfg.precision
     return 'channels_last' if 'channels_last' in p else 'fp32'
 
@@ -157,18 +163,29 @@ def check_heads_per_step(n:int, # meta-steps per update of the task network
                         ):
     "Raise, on every process alike, unless the processes can share `n` meta-steps per update and the updates fill every epoch and the run"
     w = world_size()
-    if n < 1 or n % w: raise ValueError(f"heads_per_step={n} cannot be shared by {w} processes: make it a multiple of {w}, or start {n} processes or a divisor of it")
-    if steps_per_epoch % n: raise ValueError(f"heads_per_step={n} (default: one per process) must divide the {steps_per_epoch} meta-steps of a cycle over the heads: "
-                                             f"use one of {[d for d in range(1, steps_per_epoch+1) if steps_per_epoch % d == 0]}, as processes or heads_per_step")
-    if done % n: raise ValueError(f"the checkpoint stops at meta-step {done}, not a multiple of heads_per_step={n}; resume it with heads_per_step={math.gcd(done, n)}")
-    if n_steps % n: raise ValueError(f"n_steps={n_steps} is not a multiple of heads_per_step={n}; use {n_steps - n_steps % n or n} or {n_steps - n_steps % n + n}")
+    if n < 1 or n % w:
+        raise ValueError(f"heads_per_step={n} cannot be shared by {w} processes: make it a multiple of {w}, "
+                         f"or start {n} processes or a divisor of it")
+    if steps_per_epoch % n:
+        divisors = [d for d in range(1, steps_per_epoch+1) if steps_per_epoch % d == 0]
+        raise ValueError(f"heads_per_step={n} (default: one per process) must divide the {steps_per_epoch} meta-steps of a cycle over "
+                         f"the heads: use one of {divisors}, as processes or heads_per_step")
+    if done % n:
+        raise ValueError(f"the checkpoint stops at meta-step {done}, not a multiple of heads_per_step={n}; "
+                         f"resume it with heads_per_step={math.gcd(done, n)}")
+    if n_steps % n:
+        raise ValueError(f"n_steps={n_steps} is not a multiple of heads_per_step={n}; "
+                         f"use {n_steps - n_steps % n or n} or {n_steps - n_steps % n + n}")
+
+_titles = {'loss': 'meta-loss', 'as_loss': 'AS loss (agreement CE)', 'uniformity': 'uniformity loss',
+           'mutual_info': 'mutual information of heads'}
 
 class DiscoveryLearner(Learner):
     "A `Learner` that runs task discovery; `cfg`, `discovery_log` (a row per meta-step done), `as_evals` and `heads_per_step` hold the run"
     def __init__(self, dls, model, cfg:DiscoveryConfig,
-                 heads_per_step:int=None, # meta-steps averaged per update, shared by the processes; default the checkpoint's, or one per process
+                 heads_per_step:int=None, # meta-steps averaged per update, shared by the processes (default: the checkpoint's, or one each)
                  **kwargs):
-        self.cfg,self.discovery_log,self.as_evals,self.heads_per_step = cfg,[],[],heads_per_step  # before `after_create`, which may resume them
+        self.cfg,self.discovery_log,self.as_evals,self.heads_per_step = cfg,[],[],heads_per_step  # before `after_create` resumes them
         super().__init__(dls, model, **kwargs)
         self.recorder.train_metrics,self.recorder.valid_metrics = True,False
         self.heads_per_step = ifnone(self.heads_per_step, world_size())
@@ -189,7 +206,10 @@ class DiscoveryLearner(Learner):
         n = n_steps or self.cfg.n_steps
         check_heads_per_step(self.heads_per_step, n, self.dls.train.steps_per_epoch, self.meta_step)
         self.dls.train.n_steps,spe = n,self.dls.train.steps_per_epoch
-        if self.meta_step < n: self.fit((n-1)//spe - self.meta_step//spe + 1)  # an epoch ends at a multiple of `spe`
+        self.interrupted = 0
+        with deferring():  # Ctrl-C or SIGTERM: the update under way ends, the checkpoint is written, then `Interrupted`
+            if self.meta_step < n: self.fit((n-1)//spe - self.meta_step//spe + 1)  # an epoch ends at a multiple of `spe`
+        if self.interrupted: raise Interrupted(self.interrupted, f"interrupted at meta-step {self.meta_step}")
         return self
 
     def plot_log(self, smooth:int=20)->plt.Figure:
@@ -199,7 +219,7 @@ class DiscoveryLearner(Learner):
         for ax,k in zip(axs, ('loss','as_loss',self.cfg.dissimilarity)):
             ax.plot(df.step, df[k], alpha=0.25, color='tab:blue')
             ax.plot(df.step, df[k].rolling(smooth, min_periods=1).mean(), color='tab:blue')
-            ax.set_title({'loss': 'meta-loss', 'as_loss': 'AS loss (agreement CE)', 'uniformity': 'uniformity loss', 'mutual_info': 'mutual information of heads'}[k]); ax.set_xlabel('meta-step')
+            ax.set_title(_titles[k]); ax.set_xlabel('meta-step')
         if self.as_evals:
             ev = pd.concat(self.as_evals).groupby('step').agreement.agg(['mean','min','max'])
             axs[3].plot(ev.index, ev['mean'], 'o-'); axs[3].fill_between(ev.index, ev['min'], ev['max'], alpha=0.3)
@@ -212,7 +232,7 @@ def discovery_learner(data:ImageData, # the images
                       path:str|Path=None, # run directory: checkpoints are written there, and a run there is resumed
                       ckpt_every:int=50, # with `path`: checkpoint at the first epoch end after every this many meta-steps
                       cbs:list=None, # more callbacks, e.g. `taskdisc.agreement.ASEval`
-                      heads_per_step:int=None, # meta-steps averaged per update; default `cfg.heads_per_step` if set, else the checkpoint's, else one per process
+                      heads_per_step:int=None, # meta-steps per update (default: `cfg`'s, else the checkpoint's, else one per process)
                      )->DiscoveryLearner:
     "A `DiscoveryLearner` on `data`, resumed from `path/checkpoint.pt` if it exists; under `torchrun` the processes share its meta-steps"
     cfg = (cfg or DiscoveryConfig()).check(len(data))
@@ -226,7 +246,8 @@ def discovery_learner(data:ImageData, # the images
     layout = tasknet_layout(cfg, tn)
     model_to_layout(tn, layout)
     cbs = [DiscoveryTrainer()] + ([DiscoveryCheckpoint(path, ckpt_every)] if path else []) + L(cbs)
-    learn = DiscoveryLearner(dls, DiscoveryModel(tn, cfg.embed_checkpoint, layout), cfg, ifnone(heads_per_step, getattr(cfg, 'heads_per_step', None)), loss_func=DiscoveryLoss(tn, cfg, data.shape),
-                             lr=cfg.lr, opt_func=partial(OptimWrapper, opt=torch.optim.Adam), metrics=[LossPart('as_loss'), LossPart(cfg.dissimilarity)], cbs=cbs)
+    learn = DiscoveryLearner(dls, DiscoveryModel(tn, cfg.embed_checkpoint, layout), cfg, ifnone(heads_per_step, cfg.heads_per_step),
+                             loss_func=DiscoveryLoss(tn, cfg, data.shape), lr=cfg.lr, opt_func=partial(OptimWrapper, opt=torch.optim.Adam),
+                             metrics=[LossPart('as_loss'), LossPart(cfg.dissimilarity)], cbs=cbs)
     if not is_main(): learn.remove_cb(ProgressCallback); learn.logger = noop  # one progress table, the main process's
     return learn

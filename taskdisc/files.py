@@ -9,19 +9,43 @@ from pathlib import Path
 from fastcore.all import *
 
 # %% auto #0
-__all__ = ['atomic_write', 'cache_dir']
+__all__ = ['atomic_write', 'FolderLock', 'cache_dir']
 
 # %% ../nbs/00a_files.ipynb #892f015c
 def atomic_write(dest:str|Path, # the file to write
                  write:callable, # `write(tmp_path)` writes the content
                 )->Path:
-    "Call `write` on a temporary file beside `dest` (a name unique to this call), then rename it to `dest`: an interruption or an error leaves no partial file"
+    "`write` a temporary file beside `dest` (a name no other call uses), then rename it to `dest`: an error leaves no partial file"
     dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
     fd,tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix='.tmp')
     os.close(fd); tmp = Path(tmp)
     try: write(tmp); os.replace(tmp, dest)
     finally: tmp.unlink(missing_ok=True)
     return dest
+
+# %% ../nbs/00a_files.ipynb #7ee36f56
+class FolderLock:
+    "An exclusive lock on `folder` (made if needed) held inside `with`: a second holder fails at once with a line naming the first"
+    def __init__(self, folder:str|Path, # the run folder
+                 what:str='a taskdisc run', # what holds it, for the message a second run gets
+                ): self.folder,self.what,self.fh = Path(folder),what,None
+    @property
+    def fname(self)->Path: return self.folder/'.lock'
+    def __enter__(self):
+        import fcntl, socket
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fh = open(self.fname, 'a+')
+        try: fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0); holder = fh.read().strip() or 'another process'; fh.close()
+            raise RuntimeError(f"{self.folder} is in use by {holder}; wait for it to end or pass another output folder") from None
+        fh.seek(0); fh.truncate(); fh.write(f"{self.what} (process {os.getpid()} on {socket.gethostname()})"); fh.flush()
+        self.fh = fh
+        return self
+    def __exit__(self, *exc):
+        import fcntl
+        self.fname.unlink(missing_ok=True)
+        fcntl.flock(self.fh, fcntl.LOCK_UN); self.fh.close(); self.fh = None
 
 # %% ../nbs/00a_files.ipynb #af20eee2
 def cache_dir()->Path:

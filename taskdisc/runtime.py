@@ -4,7 +4,7 @@
 
 # %% ../nbs/02d_runtime.ipynb #93ddce8e
 from __future__ import annotations
-import os, platform
+import os, platform, signal, threading
 from contextlib import contextmanager
 from dataclasses import dataclass, asdict
 import torch, torch.distributed as dist
@@ -13,7 +13,8 @@ from fastai.torch_core import defaults, default_device
 from .distributed import init_from_env, rank, world_size
 
 # %% auto #0
-__all__ = ['available_devices', 'get_device', 'Runtime', 'current_runtime', 'use_runtime']
+__all__ = ['available_devices', 'get_device', 'Interrupted', 'deferring', 'interrupted', 'Runtime', 'current_runtime',
+           'use_runtime']
 
 # %% ../nbs/02d_runtime.ipynb #b27bc2a6
 def available_devices()->list:
@@ -27,11 +28,43 @@ def get_device(name:str|torch.device=None, # `cpu`, `cuda`, `cuda:N` or `mps`; d
     else:
         try: d = torch.device(name)
         except RuntimeError: raise ValueError(f"unknown device {str(name)!r}; this machine has {', '.join(available_devices())}") from None
-    if d.type == 'cuda' and (name is None or d.index is None): d = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)) if dist.is_initialized() else d.index or 0)
+    if d.type == 'cuda' and (name is None or d.index is None):
+        d = torch.device('cuda', int(os.environ.get('LOCAL_RANK', 0)) if dist.is_initialized() else d.index or 0)
     key = 'cpu' if d.type == 'cpu' else f'cuda:{d.index}' if d.type == 'cuda' else d.type
     if key not in available_devices():
         raise ValueError(f"device {str(name or key)!r} does not exist here; this machine has {', '.join(available_devices())}")
     return d
+
+# %% ../nbs/02d_runtime.ipynb #3456c8ba
+class Interrupted(KeyboardInterrupt):
+    "A run stopped by Ctrl-C (SIGINT) or SIGTERM; `message` says what was kept, `exit_code` is the shell's (128 + the signal)"
+    def __init__(self, signum:int=signal.SIGINT, message:str=''): super().__init__(message); self.signum,self.message = signum,message
+    @property
+    def exit_code(self)->int: return 128 + int(self.signum)
+
+_noted,_deferring = [],[0]  # signals noted while a loop defers them; how many loops defer
+
+def _on_signal(signum, frame):
+    if _deferring[0] and not _noted and world_size() == 1: _noted.append(signum)  # the loop stops after its step
+    else: raise Interrupted(signum)
+
+def _catch_signals()->dict:
+    "Route SIGINT and SIGTERM to `_on_signal` (from the main thread only); the handlers they had"
+    if threading.current_thread() is not threading.main_thread(): return {}
+    return {s: signal.signal(s, _on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+
+@contextmanager
+def deferring():
+    "Inside: a first Ctrl-C or SIGTERM is noted (`interrupted`), not raised, so a training loop can finish its step and save"
+    _deferring[0] += 1
+    try: yield
+    finally:
+        _deferring[0] -= 1
+        if not _deferring[0]: _noted.clear()
+
+def interrupted()->int:
+    "The signal noted inside `deferring()`, or 0"
+    return _noted[0] if _noted else 0
 
 # %% ../nbs/02d_runtime.ipynb #7522fc29
 @dataclass
@@ -56,7 +89,7 @@ def current_runtime()->Runtime:
 def use_runtime(device:str|torch.device=None, # `cpu`, `cuda`, `cuda:N` or `mps`; default fastai's `default_device()`
                 threads:int=None, # torch CPU threads; default: as they are
                )->Runtime:
-    "Inside: fastai's default device is `device`, torch uses `threads` threads, and `torchrun`'s process group is joined; outside, as before"
+    "Inside: fastai's default device is `device`, torch has `threads` threads, `torchrun`'s group is joined, signals raise `Interrupted`"
     if threads is not None and threads < 1: raise ValueError(f"threads must be at least 1, got {threads}")
     joined = not dist.is_initialized() and init_from_env()
     d,old_cuda,old_threads = get_device(device),defaults.use_cuda,torch.get_num_threads()
@@ -64,6 +97,7 @@ def use_runtime(device:str|torch.device=None, # `cpu`, `cuda`, `cuda:N` or `mps`
     defaults.use_cuda = d.type != 'cpu'
     if d.type == 'cuda': torch.cuda.set_device(d)
     if threads: torch.set_num_threads(threads)
+    handlers = _catch_signals()
     ok = False
     _stack.append(Runtime(d, torch.get_num_threads(), world_size(), rank()))
     try:
@@ -73,6 +107,7 @@ def use_runtime(device:str|torch.device=None, # `cpu`, `cuda`, `cuda:N` or `mps`
         _stack.pop()
         defaults.use_cuda = old_cuda
         torch.set_num_threads(old_threads)
+        for s,h in handlers.items(): signal.signal(s, h)
         if cur is not None: torch.cuda.set_device(cur)
         if joined:
             if ok: dist.barrier()  # leave together: an early exit can cut a peer's last read

@@ -23,21 +23,33 @@ __all__ = ['adversarial_split', 'class_groups', 'kway_adversarial_split', 'rando
            'load_split', 'save_partition']
 
 # %% ../nbs/08_splits.ipynb #5291dff8
+def _labels(v, what:str, n_classes:int=None)->Tensor:
+    "`v` as a 1-d `LongTensor` of whole labels (in `0..n_classes-1`), or a one-line `ValueError`"
+    t = torch.as_tensor(v)
+    if t.ndim != 1: raise ValueError(f"{what} must be one label per image, shape (n,), got shape {tuple(t.shape)}")
+    if t.is_floating_point() and (t != t.round()).any(): raise ValueError(f"{what} must be whole labels, got NaN or fractions")
+    t = t.long()
+    if len(t) and (t.min() < 0 or (n_classes and t.max() >= n_classes)):
+        raise ValueError(f"{what} must be labels {f'in 0..{n_classes-1}' if n_classes else 'of 0 or more'}, "
+                         f"got {int(t.min())}..{int(t.max())}")
+    return t
+
 def adversarial_split(target:Tensor, # `(n,)` labels of the target task
                       disc:Tensor, # `(n,)` binary labels of the discovered task
                       orient:str='majority', # 'majority': flip `disc` if that puts more images in train; 'as_is': never flip
                      )->tuple: # `(train_idx, test_idx, flipped)`
     "Indices where `disc` agrees with the binary `target` (train) and where it does not (test)"
-    target,disc = torch.as_tensor(target).long(),torch.as_tensor(disc).long()
-    if target.shape != disc.shape: raise ValueError(f"target has {len(target)} labels and the discovered task {len(disc)}; both must label the same images")
+    target,disc = _labels(target, 'the target', 2),_labels(disc, 'the discovered task', 2)
+    if target.shape != disc.shape:
+        raise ValueError(f"target has {len(target)} labels and the discovered task {len(disc)}; both must label the same images")
     if orient not in ('majority','as_is'): raise ValueError(f"orient must be 'majority' or 'as_is', got {orient!r}")
     agree = target == disc
     flipped = orient == 'majority' and agree.float().mean() < 0.5
     if flipped: agree = ~agree
     tr,te = agree.nonzero().flatten(),(~agree).nonzero().flatten()
     if len(te) == 0 or len(tr) == 0:
-        raise ValueError("the discovered task equals the target task (or its complement) on these images, so one side of the split is empty; "
-                         "pick a different discovered task")
+        raise ValueError("the discovered task equals the target task (or its complement) on these images, "
+                         "so one side of the split is empty; pick a different discovered task")
     return tr,te,bool(flipped)
 
 # %% ../nbs/08_splits.ipynb #25354bbe
@@ -52,13 +64,14 @@ def kway_adversarial_split(y:Tensor, # `(n,)` class labels, the K-way target
                            seed:int=0,
                           )->tuple: # `(train_idx, test_idx, groups)`
     "Train: images of `C1` with `disc`=1 and of `C2` with `disc`=0; test: the rest"
-    y,disc = torch.as_tensor(y).long(),torch.as_tensor(disc).long()
+    y,disc = _labels(y, 'the class labels'),_labels(disc, 'the discovered task', 2)
     if y.shape != disc.shape: raise ValueError(f"{len(y)} class labels but the discovered task labels {len(disc)} images")
     groups = groups or class_groups(int(y.max())+1, seed)
     in1 = torch.isin(y, tensor(groups[0]))
     train = (in1 & (disc == 1)) | (~in1 & (disc == 0))
     tr,te = train.nonzero().flatten(),(~train).nonzero().flatten()
-    if len(tr) == 0 or len(te) == 0: raise ValueError("one side of the K-way split is empty: the discovered task is constant within each class group")
+    if len(tr) == 0 or len(te) == 0:
+        raise ValueError("one side of the K-way split is empty: the discovered task is constant within each class group")
     return tr,te,groups
 
 # %% ../nbs/08_splits.ipynb #cf55e1ff
@@ -127,8 +140,8 @@ def evaluate_splits(data:ImageData, # the images
                     proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
                     seeds:tuple=(0,), # a pair of networks per seed (`pair_seed`), two networks each (`network` 0 and 1)
                     show:bool=True,
-                   )->tuple: # `(results, splits, preds)`: a DataFrame, `{(target, split): (train_idx, test_idx)}`, `{(target, split): predictions}`
-    "Test accuracy on adversarial and same-size random splits for every target and discovered task; under `torchrun` each rank trains its share"
+                   )->tuple: # `(results, splits, preds)`: a DataFrame, `{(target, split): (train_idx, test_idx)}`, `{...: predictions}`
+    "Test accuracy on adversarial and same-size random splits of each target and discovered task; under `torchrun` each rank trains a share"
     proto = proto or get_protocol(data.name)
     rows,splits,preds = [],{},{}
     for r in map_shards(lambda td: _evaluate_split(data, *td, proto, seeds), [(t,d) for t in targets for d in discovered], 'splits', show):
@@ -146,7 +159,8 @@ def split_summary(df:pd.DataFrame)->pd.DataFrame:
 def save_split(path:str|Path, data:ImageData, train_idx:Tensor, test_idx:Tensor, **meta)->Path:
     "Write a split's source image indices (and `meta`) as JSON"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dict(meta, n_images=len(data), train=data.src_idx[train_idx].tolist(), test=data.src_idx[test_idx].tolist())))
+    ids = {side: data.src_idx[i].tolist() for side,i in (('train', train_idx), ('test', test_idx))}
+    path.write_text(json.dumps(dict(meta, n_images=len(data), **ids)))
     return path
 
 def load_split(path:str|Path, data:ImageData)->tuple:
@@ -159,9 +173,11 @@ def load_split(path:str|Path, data:ImageData)->tuple:
     for side in ('train','test'):
         idx = torch.tensor(d[side], dtype=torch.long)
         if len(idx) and (idx.min() < 0 or idx.max() >= len(pos) or (pos[idx] < 0).any()):
-            raise ValueError(f"{path}: {side} indices out of range for {data.name} ({len(data)} images); was the split made for another data set?")
+            raise ValueError(f"{path}: {side} indices out of range for {data.name} ({len(data)} images); "
+                             "was the split made for another data set?")
         out.append(pos[idx])
-    if torch.isin(out[0], out[1]).any(): raise ValueError(f"{path}: {int(torch.isin(out[0], out[1]).sum())} images are in both train and test")
+    if torch.isin(out[0], out[1]).any():
+        raise ValueError(f"{path}: {int(torch.isin(out[0], out[1]).sum())} images are in both train and test")
     return tuple(out)
 
 def save_partition(path:str|Path, data:ImageData, train_idx:Tensor, test_idx:Tensor)->pd.DataFrame:

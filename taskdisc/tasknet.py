@@ -66,6 +66,10 @@ class TaskNet(nn.Module):
 
     def embed(self, x:Tensor)->Tensor:
         "The normalized embedding $h_\\theta(x)$, shape `(n, h_dim)`"
+        if not isinstance(x, Tensor) or not x.is_floating_point() or x.ndim != 4 or tuple(x.shape[1:]) != tuple(self.shape):
+            what = f"{type(x).__name__} {tuple(x.shape)} of {x.dtype}" if isinstance(x, Tensor) else type(x).__name__
+            raise ValueError(f"the task network takes normalized float images of shape (n, {', '.join(map(str, self.shape))}), got {what}; "
+                             "normalize uint8 images with `taskdisc.data.ImageBatchTfm`")
         return self.bn(self.proj(self.encoder(x))) * self.scale
     def head_logits(self, h:Tensor, head:int=None)->Tensor:
         "Logits from embeddings `h` `(..., h_dim)`: of every task `(..., n_heads)`, or of task `head` only `(...)`"
@@ -160,7 +164,8 @@ class TaskNetTask(Task):
                  name:str=None, # default `'{arch}-{head}'`, as the reference's `discovered.csv` columns
                  bs:int=512, # batch size used for labelling
                 ):
-        if not 0 <= head < tasknet.n_heads: raise ValueError(f"head {head} does not exist; the task network has heads 0..{tasknet.n_heads-1}")
+        if not 0 <= head < tasknet.n_heads:
+            raise ValueError(f"head {head} does not exist; the task network has heads 0..{tasknet.n_heads-1}")
         store_attr('tasknet,head,data_stats,bs')
         super().__init__(name or f"{tasknet.arch}-{head}")
     def labels(self, data:ImageData)->Tensor: return task_labels(self.tasknet, data, self.data_stats, bs=self.bs)[self.head]

@@ -14,7 +14,7 @@ from .data import ImageData
 
 # %% auto #0
 __all__ = ['check_labels', 'Task', 'ClassSplitTask', 'ClassTask', 'human_tasks', 'RandomTask', 'random_tasks', 'baseline_tasks',
-           'LabelTask', 'save_tasks', 'load_tasks']
+           'LabelTask', 'check_tasks', 'save_tasks', 'load_tasks']
 
 # %% ../nbs/01_tasks.ipynb #21aae039
 def check_labels(labels:Tensor, # labels to check
@@ -104,15 +104,31 @@ def baseline_tasks(data:ImageData, # the images
     return (human_tasks(data.classes, n=n_human, seed=seed) if n_human else L()) + random_tasks(n_random, seed=seed)
 
 # %% ../nbs/01_tasks.ipynb #c82a380d
+def _whole(v, name:str, what:str)->Tensor:
+    "`v` as a `LongTensor` if it holds whole numbers only, else a one-line `ValueError` (a float label is never truncated)"
+    t = torch.as_tensor(np.asarray(v))
+    if t.is_floating_point():
+        bad = t[(t != t.round()) | ~t.isfinite()]
+        if len(bad): raise ValueError(f"{name}: {what} must be whole numbers, got {bad[:3].tolist()}")
+    elif t.dtype == torch.bool or not (t.dtype.is_signed or t.dtype == torch.uint8):
+        raise ValueError(f"{name}: {what} must be whole numbers, got {t.dtype}")
+    return t.long()
+
 class LabelTask(Task):
     "A task given by a label table: `labels[i]` is the label of source image `idx[i]`"
     family = 'table'
     def __init__(self, labels, name:str='labels', idx=None, n_classes:int=None, family:str=None):
-        labels = torch.tensor(np.array(labels)).long()
-        idx = torch.arange(len(labels)) if idx is None else torch.tensor(np.array(idx)).long()
-        if idx.shape != labels.shape: raise ValueError(f"{name}: {len(labels)} labels for {len(idx)} image indices")
+        labels,idx = _whole(labels, name, 'labels'),None if idx is None else _whole(idx, name, 'image indices')
+        idx = torch.arange(len(labels)) if idx is None else idx
+        if labels.ndim != 1 or idx.shape != labels.shape:
+            raise ValueError(f"{name}: {labels.numel()} labels for {idx.numel()} image indices")
         if len(labels) and labels.min() < 0: raise ValueError(f"{name}: labels must be non-negative integers, got {int(labels.min())}")
-        super().__init__(name, n_classes or max(2, int(labels.max())+1 if len(labels) else 2))
+        if len(idx) and idx.min() < 0: raise ValueError(f"{name}: image indices must be non-negative, got {int(idx.min())}")
+        if len(idx.unique()) < len(idx):
+            raise ValueError(f"{name}: {len(idx) - len(idx.unique())} image indices appear twice; give each image one label")
+        n = max(2, int(labels.max())+1 if len(labels) else 2)
+        if n_classes is not None and n > n_classes: raise ValueError(f"{name}: labels must lie in 0..{n_classes-1}, got {n-1}")
+        super().__init__(name, n_classes or n)
         self.table = torch.full((int(idx.max())+1 if len(idx) else 0,), -1, dtype=torch.long)
         self.table[idx] = labels
         if family: self.family = family
@@ -125,6 +141,14 @@ class LabelTask(Task):
         return lab
 
 # %% ../nbs/01_tasks.ipynb #cc954bcb
+def check_tasks(tasks)->list:
+    "`tasks` as a list of `Task`s, or a one-line `ValueError` (a tensor or an array of labels is not a task: wrap it in a `LabelTask`)"
+    if isinstance(tasks, Task): tasks = [tasks]
+    if isinstance(tasks, (Tensor, np.ndarray, str)) or not all(isinstance(t, Task) for t in tasks):
+        raise ValueError(f"tasks must be a list of Task objects (e.g. human_tasks(...), LabelTask(labels)), got {type(tasks).__name__}")
+    return list(tasks)
+
+# %% ../nbs/01_tasks.ipynb #691f86e0
 def save_tasks(tasks:list, # tasks to label `data` with
                data:ImageData, # the images
                path:str|Path, # CSV file to write
@@ -144,7 +168,10 @@ def load_tasks(path:str|Path, # CSV written by `save_tasks`, or any table with a
     "The tasks of a CSV label table, as `LabelTask`s"
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path} does not exist; pass a CSV written by save_tasks or `taskdisc discover`")
-    df = pd.read_csv(path)
+    if not path.is_file(): raise ValueError(f"{path} is not a file; pass a CSV written by save_tasks or `taskdisc discover`")
+    try: df = pd.read_csv(path)
+    except Exception as e:
+        raise ValueError(f"{path} is not a readable CSV ({type(e).__name__}); pass a CSV written by save_tasks") from None
     if 'idx' not in df: raise ValueError(f"{path} has no `idx` column; the first column must give each row's source image index")
     bad = [c for c in df.columns if not pd.api.types.is_integer_dtype(df[c])]
     if bad: raise ValueError(f"{path}: columns {bad} are not integer labels; fill missing labels or drop those columns")

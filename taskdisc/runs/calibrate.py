@@ -25,15 +25,16 @@ def run_calibrate(dataset:str, # an image folder, archive or CSV, or any name `t
                  )->tuple: # `(table, chosen Protocol, out_dir)`
     "Calibrate the AS protocol of `dataset` and write `protocol.json`, `calibration.csv`, `calibration.png`, `as.csv`, `config.json`"
     if not minutes > 0: raise ValueError(f"minutes must be positive, got {minutes}")
-    args = dict(dataset=str(dataset), minutes=minutes, n_tasks=n_tasks, seed=seed, size=size, protocol=None if protocol is None else str(protocol),
-                **settings)
+    args = dict(dataset=dataset, minutes=minutes, n_tasks=n_tasks, seed=seed, size=size, protocol=protocol, **settings)
     with start_run('calibrate', dataset, out, size, args, dict(protocol=protocol, **settings), show=False) as run:
         data,base,f = run.data,run.spec.protocol,run.folder
         table,scores,best = calibrate(data, base, minutes, n_tasks, n_tasks, seed, show)
         f.save_csv('calibration.csv', table); f.save_csv('as.csv', scores)
         f.save_fig('calibration.png', plot_calibration(table, f"{data.name}: median human - median random AS per setting"))
         run.save_config(chosen=best)
-        if best is None: raise ValueError(f"no setting fitted every network (see {f/'calibration.csv'}); raise max_epochs (--max_epochs) or the time budget")
+        if best is None:
+            raise ValueError(f"no setting fitted every network (see {f/'calibration.csv'}); "
+                             "raise max_epochs (--max_epochs) or the time budget")
         proto = calibration_grid(base, max(data.shape[1:]))[best]
         row = table.set_index('setting').loc[best]
         save_protocol(proto, f/'protocol.json', dataset=str(dataset), setting=best, human=row.human, random=row.random, gap=row.gap)

@@ -5,7 +5,7 @@
 # %% ../../nbs/19_runs.core.ipynb #2c3bcb97
 from __future__ import annotations
 import json, shutil, time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -13,11 +13,11 @@ import numpy as np, pandas as pd, torch
 from torch import Tensor
 import matplotlib.pyplot as plt
 from fastcore.all import *
-from ..files import atomic_write
+from ..files import atomic_write, FolderLock
 from ..data import ImageData, sample_split
 from ..sources import get_data
 from ..tasks import baseline_tasks, save_tasks, load_tasks
-from ..settings import Protocol, DiscoveryConfig, Spec, resolve, describe
+from ..settings import Protocol, DiscoveryConfig, Spec, resolve, describe, in_range
 from ..distributed import is_main, world_size, check_world
 from ..runtime import current_runtime
 from ..pair import pair_learner
@@ -26,7 +26,8 @@ from ..agreement import agreement_scores
 from ..viz import plot_agreement, plot_tasks
 
 # %% auto #0
-__all__ = ['RunFolder', 'tasks_from_run', 'topk_table', 'score_with_baselines', 'estimate_seconds', 'Run', 'start_run']
+__all__ = ['RunFolder', 'tasks_from_run', 'topk_table', 'score_with_baselines', 'estimate_seconds', 'read_config', 'run_dataset',
+           'check_out', 'check_run_data', 'Run', 'start_run']
 
 # %% ../../nbs/19_runs.core.ipynb #e81b0ce4
 class RunFolder:
@@ -44,7 +45,7 @@ class RunFolder:
     def seconds(self)->float: return time.time() - self.t0
 
     def write(self, name:str, write:callable)->Path:
-        "Call `write(tmp_path)`, then rename the file to `name` inside the folder: the file is whole or absent; on other ranks than the main one, nothing"
+        "`write(tmp_path)`, then the file renamed to `name` in the folder: whole or absent (`atomic_write`); on ranks other than 0, nothing"
         return atomic_write(self.path/name, write) if self.main else self.path/name
     def save_json(self, name:str, d:dict)->Path: return self.write(name, lambda p: p.write_text(json.dumps(d, indent=1, default=str)))
     def save_csv(self, name:str, df:pd.DataFrame)->Path: return self.write(name, lambda p: df.to_csv(p, index=False))
@@ -74,8 +75,10 @@ def tasks_from_run(run:str|Path, # a `taskdisc discover` run folder, or a task C
     if not run.exists(): raise FileNotFoundError(f"{run} does not exist; pass a `taskdisc discover` output folder or a tasks CSV")
     tasks = load_tasks(run/'tasks.csv' if run.is_dir() else run, family='discovered')
     if run.is_dir() and (run/'as.csv').exists():
-        sc = pd.read_csv(run/'as.csv'); sc = sc[(sc.family == 'discovered') & ~sc.flagged]
-        rank = {t:i for i,t in enumerate(sc.sort_values('agreement', ascending=False).task)}
+        try:
+            sc = pd.read_csv(run/'as.csv'); sc = sc[(sc.family == 'discovered') & ~sc.flagged.astype(bool)]
+            rank = {t:i for i,t in enumerate(sc.sort_values('agreement', ascending=False).task)}
+        except Exception: raise ValueError(f"{run/'as.csv'} is not a table of agreement scores; restore or remove it") from None
         tasks = sorted(tasks, key=lambda t: rank.get(t.name, len(rank)))
     return list(tasks)[:n]
 
@@ -83,8 +86,10 @@ def tasks_from_run(run:str|Path, # a `taskdisc discover` run folder, or a task C
 def _task_probs(names, probs, idx)->tuple:
     probs,idx = np.asarray(probs, dtype=np.float32),np.asarray(idx)
     if probs.ndim != 4 or probs.shape[1] != 2: raise ValueError(f"probs must have shape (n_tasks, 2, images, classes), got {probs.shape}")
-    if len(names) != len(probs): raise ValueError(f"{len(names)} task names for {len(probs)} tasks of probabilities; give one name per task")
-    if idx.shape != probs.shape[2:3]: raise ValueError(f"{len(idx)} image indices for {probs.shape[2]} images; give the held-out images' source indices")
+    if len(names) != len(probs):
+        raise ValueError(f"{len(names)} task names for {len(probs)} tasks of probabilities; give one name per task")
+    if idx.shape != probs.shape[2:3]:
+        raise ValueError(f"{len(idx)} image indices for {probs.shape[2]} images; give the held-out images' source indices")
     if not np.isfinite(probs).all(): raise ValueError("probs hold NaN or infinite values; fix what produced them")
     return [str(n) for n in names],probs,idx
 
@@ -93,7 +98,7 @@ def topk_table(names:list, probs, idx, # names, `(n_tasks, 2, N, C)` probabiliti
               )->pd.DataFrame:
     "Per task and class, the `k` held-out images the two networks put most confidently in that class (mean of their probabilities)"
     names,probs,idx = _task_probs(names, probs, idx)
-    v,i = torch.from_numpy(probs).mean(1).transpose(1,2).sort(dim=-1, descending=True, stable=True)  # `(n_tasks, C, N)`, each row by probability
+    v,i = torch.from_numpy(probs).mean(1).transpose(1,2).sort(dim=-1, descending=True, stable=True)  # `(n_tasks, C, N)`, by probability
     v,i = v[...,:k].numpy(),i[...,:k].numpy()
     t,c,r = np.indices(v.shape).reshape(3, -1)
     return pd.DataFrame({'task': np.array(names, dtype=object)[t], 'class': c, 'rank': r+1, 'idx': idx[i.ravel()], 'prob': v.ravel()})
@@ -120,7 +125,7 @@ def score_with_baselines(tasks:list, # tasks to score (may be empty)
                          run:RunFolder=None, # with a run folder: write `as.csv`, `as_hist.png`, `probs.npz` and `topk.csv` into it
                          title:str='', # title of the histogram
                         )->pd.DataFrame:
-    "Agreement scores of `tasks`, then of `n_human` human-labelled and `n_random` random-labelled tasks; under `torchrun` sharded across ranks, rank 0 writes"
+    "Agreement scores of `tasks`, then of `n_human` human and `n_random` random-labelled tasks; under `torchrun` sharded, rank 0 writes"
     tasks = list(tasks) + list(baseline_tasks(data, n_human, n_random, seed))
     df,probs,ho = agreement_scores(tasks, data, proto, seed=seed, show=show, with_probs=True)
     if run is not None:
@@ -138,7 +143,7 @@ def estimate_seconds(data:ImageData, # the images
                      n_tasks:int=16, # tasks whose agreement scores the run computes
                      epochs:int=25, # epochs assumed per task (pairs stop when they fit)
                     )->dict:
-    "Measured seconds per meta-step and per pair epoch (on the run's device and threads), and the run's estimated seconds: `discovery`, `scoring`, `total`"
+    "Measured seconds per meta-step and per pair epoch (the run's device, threads), and estimated seconds: `discovery`, `scoring`, `total`"
     tr,ho = sample_split(data, proto.n_train, proto.n_holdout, 0)
     with torch.random.fork_rng(devices=[]), modified_env(WORLD_SIZE='1'):  # under torchrun: no collective in fastai's loss smoothing
         learn = pair_learner(data, torch.randint(0, 2, (len(data),)), tr, ho, proto)
@@ -152,11 +157,55 @@ def estimate_seconds(data:ImageData, # the images
                scoring=epoch*min(epochs, proto.max_epochs)*n_tasks)
     return {**est, 'total': est['discovery'] + est['scoring']}
 
+# %% ../../nbs/19_runs.core.ipynb #d70b19e3
+def read_config(run:str|Path)->dict:
+    "The `config.json` of a run folder (or of the folder a task CSV is in); `{}` when there is none"
+    run = Path(run)
+    f = (run if run.is_dir() else run.parent)/'config.json'
+    if not f.is_file(): return {}
+    try: d = json.loads(f.read_text())
+    except (ValueError, UnicodeDecodeError): raise ValueError(f"{f} is not readable JSON; restore it or remove it") from None
+    if not isinstance(d, dict): raise ValueError(f"{f} holds no run settings; restore it or remove it")
+    return d
+
+def run_dataset(run:str|Path)->str:
+    "The data set a run was made on, as it was named (`config.json`), else 'digits'"
+    cfg = read_config(run)
+    return str(cfg.get('dataset') or cfg.get('args', {}).get('dataset') or 'digits')
+
+def check_out(path:Path, # the run folder
+              kind:str, # the command that is to write there
+             ):
+    "Refuse, in one line, an output folder a `kind` run cannot write into: a file, an unwritable place, another run's results"
+    what = "pass a new folder with --out (or out=)"
+    if path.exists() and not path.is_dir(): raise ValueError(f"{path} is a file, not a folder; {what}")
+    parent = next((p for p in [path, *path.parents] if p.exists()), Path('.'))
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK): raise ValueError(f"cannot write into {parent}; {what}")
+    if not path.is_dir() or not [p for p in path.iterdir() if not p.name.startswith('.')]: return
+    cmd = read_config(path).get('command')
+    if cmd is None: raise ValueError(f"{path} is not empty and holds no taskdisc run; {what}")
+    if not (cmd == kind == 'discover'): raise ValueError(f"{path} holds the results of a `{cmd}` run; {what}")
+
+def check_run_data(run:str|Path, # a discovery run folder (or a task CSV inside one)
+                   data:ImageData, # the images its tasks are to label
+                   dataset:str=None, # how the caller named them
+                   other_data:bool=False, # apply the tasks anyway
+                  ):
+    "Refuse to apply a run's tasks to other images than those they were discovered on, unless `other_data`"
+    cfg = read_config(run)
+    rec,old = cfg.get('data'),cfg.get('args', {}).get('dataset')
+    if rec: same = rec.get('fingerprint') == data.identity()['fingerprint']
+    else: same = old is None or str(old) in (str(dataset), data.name)  # a run of an earlier version names its data set only
+    if same or other_data: return
+    was = f"{rec['name']} ({rec['n_images']} images)" if rec else str(old)
+    raise ValueError(f"the tasks of {run} were discovered on {was}, not on {data.name} ({len(data)} images); pass the run's data set "
+                     "with --dataset, or --other_data to apply them anyway")
+
 # %% ../../nbs/19_runs.core.ipynb #74e026be
 class Run:
     "A run's set-up: its `data`, its specification `spec`, its `folder` (a `RunFolder`) and the `runtime` it runs under"
-    def __init__(self, kind:str, data:ImageData, spec:Spec=None, out:str|Path=None, args:dict=None):
-        store_attr('kind,data,spec'); self.args = args or {}
+    def __init__(self, kind:str, data:ImageData, spec:Spec=None, out:str|Path=None, args:dict=None, identity:dict=None):
+        store_attr('kind,data,spec,identity'); self.args = args or {}
         self.folder,self.runtime = RunFolder(out, kind),current_runtime()
     @property
     def path(self)->Path: return self.folder.path
@@ -165,7 +214,8 @@ class Run:
     def save_config(self, **extra)->Path:
         "Write `config.json`: the command, its arguments, the resolved specification, the runtime, the seconds so far, and `extra`"
         spec = {} if self.spec is None else {**self.spec.to_dict(), 'protocol_source': self.spec.sources['protocol']}
-        return self.folder.save_json('config.json', dict(command=self.kind, args=self.args, **spec, runtime=self.runtime.to_dict(),
+        data = {} if self.identity is None else dict(data=self.identity)
+        return self.folder.save_json('config.json', dict(command=self.kind, args=self.args, **data, **spec, runtime=self.runtime.to_dict(),
                                                          seconds=self.seconds, **extra))
 
 @contextmanager
@@ -174,14 +224,16 @@ def start_run(kind:str, # the command: 'as', 'discover', 'split', 'map', 'robust
               out:str|Path=None, # run folder; default a new `taskdisc-{kind}-<time>`
               size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
               args:dict=None, # the run's arguments, as `config.json` records them
-              spec:dict=None, # `taskdisc.settings.resolve`'s arguments (`protocol`, `preset`, `smoke`, `discovery`, settings given); `None`: no spec
+              spec:dict=None, # `resolve`'s arguments (`protocol`, `preset`, `smoke`, `discovery`, settings); `None`: no specification
               prepare:callable=None, # `prepare(data)`: the run's images (e.g. a subset, or a check), before the specification is resolved
-              n_items:int|callable=None, what:str='tasks', # items the processes share (or `n_items(data, spec)`), checked before the folder is made
-              estimate:int|callable=0, # with `show`: print the settings and the estimated time of scoring this many tasks (or `estimate(data, spec)`)
+              n_items:int|callable=None, what:str='tasks', # items the processes share (or `n_items(data, spec)`), checked before the folder
+              estimate:int|callable=0, # with `show`: print the settings and the time to score this many tasks (or `estimate(data, spec)`)
               show:bool=True,
              )->Run:
-    "Data, specification, world check and run folder of a run, in that order; a run that fails leaves no empty folder it made"
+    "Data, specification, world check and run folder of a run, in that order, each checked before the folder is touched; one run a folder"
+    if size is not None: in_range(1, size=size)
     data = None if dataset is None else get_data(dataset, **({'size': size} if size else {}))  # `None`: the pipeline reads its own data
+    identity = None if data is None else data.identity()  # of all the images, before `prepare` takes some
     if prepare is not None: data = prepare(data)
     spec = None if spec is None else resolve(data, dataset, **spec)
     if callable(n_items): n_items = n_items(data, spec)
@@ -191,10 +243,11 @@ def start_run(kind:str, # the command: 'as', 'discover', 'split', 'map', 'robust
         if is_main() or spec.discovery is not None:  # timing discovery runs meta-steps, which every process takes part in
             est = estimate_seconds(data, spec.protocol, spec.discovery, estimate)
             if is_main(): print(describe(spec.protocol, spec.discovery, spec.sources['protocol'], est), flush=True)
-    run = Run(kind, data, spec, out, args)
+    run = Run(kind, data, spec, out, args, identity)
     new = not run.path.exists()
+    if run.folder.main: check_out(run.path, kind)
     try:
-        with run.folder: yield run
-    except BaseException:
-        if new and run.folder.main and run.path.is_dir() and not any(run.path.iterdir()): run.path.rmdir()
+        with (FolderLock(run.path, f"taskdisc {kind}") if run.folder.main else nullcontext()), run.folder: yield run
+    except BaseException:  # a folder this run made goes, unless it holds a checkpoint to resume from
+        if new and run.folder.main and run.path.is_dir() and not (run.path/'checkpoint.pt').exists(): shutil.rmtree(run.path)
         raise

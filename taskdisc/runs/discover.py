@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd, torch
 from torch import Tensor
 from fastcore.all import *
-from ..settings import presets
+from ..settings import presets, in_range
+from ..runtime import Interrupted
 from ..agreement import family_summary, ASEval
 from ..dissimilarity import mean_pairwise_similarity, class_balance
 from ..discovery import DiscoveryLearner, discovery_learner
@@ -41,43 +42,48 @@ class DiscoveryResult:
         lines.append(f"discovery {self.seconds['discovery']:.0f}s, scoring {self.seconds['scoring']:.0f}s; results in {self.out}/")
         return '\n'.join(lines)
 
-def run_discover(dataset:str=None, # 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV (`taskdisc.sources.get_data`); default the preset's, else 'digits'
+def run_discover(dataset:str=None, # a data set name, or an image folder, archive or CSV (default: the preset's, else 'digits')
                  out:str=None, # run directory; default a new `taskdisc-discover-<time>`; an existing run there is resumed
                  n_random:int=8, # random-labelled tasks scored next to the discovered ones
                  n_human:int=8, # human-labelled tasks scored next to the discovered ones
                  seed:int=0, # seed of everything
                  ckpt_every:int=50, # checkpoint every this many meta-steps
                  as_every:int=0, # agreement score of 3 heads every this many meta-steps (0: never)
-                 protocol_overrides:dict=None, # `Protocol` settings over the data set's, for the agreement scores, e.g. `dict(max_epochs=20)`
+                 protocol_overrides:dict=None, # `Protocol` settings over the data set's, for the scores, e.g. `dict(max_epochs=20)`
                  show:bool=True, # progress bars and tables
                  size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
-                 protocol:str=None, # a protocol file (`taskdisc calibrate`'s `protocol.json`) for the scores; a data set without a preset also discovers with its network and sizes
+                 protocol:str=None, # a protocol file for the scores (`taskdisc calibrate`'s); without a preset, discovery's network too
                  preset:str=None, # a preset of `taskdisc.settings.presets` instead of the data set's (e.g. 'paper')
                  smoke:bool=False, # `taskdisc.settings.smoke_config` over the settings: a run of a few seconds that exercises every part
                  **config, # `DiscoveryConfig` settings over the data set's (a preset, or derived), e.g. `n_steps=300, lam=2.`
                 )->DiscoveryResult:
     "Discover tasks on `dataset`, score them next to random and human-labelled tasks, and write the run directory `out`"
     dataset = dataset or presets.get(preset, {}).get('discovery', {}).get('dataset', 'digits')
+    in_range(0, n_random=n_random, n_human=n_human, ckpt_every=ckpt_every, as_every=as_every)
     if smoke: n_human,n_random = min(n_human, 1),min(n_random, 1)
-    args = dict(dataset=str(dataset), out=None if out is None else str(out), n_random=n_random, n_human=n_human, seed=seed, ckpt_every=ckpt_every,
-                as_every=as_every, protocol_overrides=protocol_overrides, size=size, protocol=None if protocol is None else str(protocol),
-                preset=preset, smoke=smoke, **config)
-    spec = dict(protocol=protocol, preset=preset, smoke=smoke, discovery=dict(dataset=str(dataset), seed=seed, **config), **(protocol_overrides or {}))
+    args = dict(dataset=dataset, out=out, n_random=n_random, n_human=n_human, seed=seed, ckpt_every=ckpt_every, as_every=as_every,
+                protocol_overrides=protocol_overrides, size=size, protocol=protocol, preset=preset, smoke=smoke, **config)
+    discovery = dict(dataset=str(dataset), seed=seed, **config)
+    spec = dict(protocol=protocol, preset=preset, smoke=smoke, discovery=discovery, **(protocol_overrides or {}))
     n_heads,n_scored = lambda d,s: s.discovery.n_heads,lambda d,s: n_human + n_random + s.discovery.n_heads
     with start_run('discover', dataset, out, size, args, spec, None, n_heads, 'heads', n_scored, show) as run:
         data,proto,cfg = run.data,run.spec.protocol,run.spec.discovery
         heads = lambda learn: learn.head_tasks(data, heads=range(min(3, cfg.n_heads)), prefix='head', warn=False)[0]
         learn = discovery_learner(data, cfg, run.path, ckpt_every, cbs=[ASEval(data, heads, as_every, proto, seed)] if as_every else None)
         run.save_config()  # after the learner resumed (or refused) the run's checkpoint
-        if show: learn.fit_steps()
-        else:
-            with learn.no_bar(), learn.no_logging(): learn.fit_steps()
-        t1 = time.time()
-        run.folder.write('tasknet.pt', lambda p: torch.save(learn.model.tasknet.state_dict(), p))
-        tasks,probs = learn.head_tasks(data)
-        run.folder.save_tasks(tasks, data, probs, [t.name for t in tasks])
-        df = score_with_baselines(tasks[:2] if smoke else tasks, data, proto, n_human, n_random, seed, show, run.folder,
-                                  f"{data.name}: agreement score per family")
-        run.folder.save_fig('curves.png', learn.plot_log())
+        try:
+            if show: learn.fit_steps()
+            else:
+                with learn.no_bar(), learn.no_logging(): learn.fit_steps()
+            t1 = time.time()
+            run.folder.write('tasknet.pt', lambda p: torch.save(learn.model.tasknet.state_dict(), p))
+            tasks,probs = learn.head_tasks(data)
+            run.folder.save_tasks(tasks, data, probs, [t.name for t in tasks])
+            df = score_with_baselines(tasks[:2] if smoke else tasks, data, proto, n_human, n_random, seed, show, run.folder,
+                                      f"{data.name}: agreement score per family")
+            run.folder.save_fig('curves.png', learn.plot_log())
+        except Interrupted as e:  # the checkpoint holds every finished meta-step
+            where = e.message or f"interrupted after meta-step {learn.meta_step}"
+            raise Interrupted(e.signum, f"{where}: run the same command with --out {run.path} to resume") from None
     secs = dict(discovery=t1-run.folder.t0, scoring=time.time()-t1, total=run.seconds)
     return DiscoveryResult(learn, tasks, (probs > 0.5).long(), df, family_summary(df), run.path, secs)

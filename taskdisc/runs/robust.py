@@ -14,7 +14,8 @@ from ..environments import environments, colored_digits, random_split_environmen
 from ..settings import InvarianceConfig
 from ..distributed import map_shards
 from ..invariance import invariance_learner, run_invariance, invariance_summary, plot_invariance
-from .core import start_run, tasks_from_run
+from ..settings import in_range
+from .core import start_run, tasks_from_run, check_run_data, run_dataset
 
 # %% auto #0
 __all__ = ['robust_environments', 'run_robust', 'shortcut_drop']
@@ -29,18 +30,20 @@ def robust_environments(run:str|Path=None, # a `taskdisc discover` run folder, o
                         sizes:tuple=None, # images per environment (default: `environments`' or `colored_digits`')
                         seed:int=0, # seed of the targets and of the environments
                         size:int=None, # resize the run's images to `size` x `size` (default: as stored)
+                        other_data:bool=False, # use the run's tasks on another data set than the one they were discovered on
                        )->list: # `[(target, spurious, Environments)]`
     "The environments of every target and spurious task of a run, or of Colored digits"
     if dataset == 'colored-digits':
         if run is not None: raise ValueError("give either a discovery run or dataset='colored-digits', not both")
         return [('digit>=5', 'colour', colored_digits(p, eta, **({'sizes': sizes} if sizes else {}), seed=seed))]
-    if run is None: raise ValueError("give a `taskdisc discover` run folder (or a tasks CSV) for the spurious tasks, or dataset='colored-digits'")
+    if run is None:
+        raise ValueError("give a `taskdisc discover` run folder (or a tasks CSV) for the spurious tasks, or dataset='colored-digits'")
     run = Path(run)
-    if run.is_dir() and not (run/'tasks.csv').exists(): raise ValueError(f"{run} has no tasks.csv; pass a `taskdisc discover` run folder or a tasks CSV")
-    if dataset is None:
-        cfg = run/'config.json' if run.is_dir() else run.parent/'config.json'
-        dataset = json.loads(cfg.read_text()).get('args', {}).get('dataset', 'digits') if cfg.exists() else 'digits'
+    if run.is_dir() and not (run/'tasks.csv').exists():
+        raise ValueError(f"{run} has no tasks.csv; pass a `taskdisc discover` run folder or a tasks CSV")
+    dataset = dataset or run_dataset(run)
     data,spurious = get_data(dataset, **({'size': size} if size else {})),tasks_from_run(run, n_spurious)
+    check_run_data(run, data, dataset, other_data)
     if not spurious: raise ValueError(f"{run} holds no tasks; pass a `taskdisc discover` run folder or a tasks CSV")
     res = []
     for t in human_tasks(data.classes, n=n_targets, seed=seed):
@@ -71,14 +74,18 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
                seed:int=0, # seed of targets and environments, and the first training seed
                size:int=None, # resize the run's images to `size` x `size`, e.g. 16 for CIFAR-10 (default: as stored)
                show:bool=True, # progress bar over runs
+               other_data:bool=False, # use the run's tasks on another data set than the one they were discovered on
                **config, # `InvarianceConfig` settings, e.g. `steps=500, arch='cnn'`
               )->tuple: # `(table, summary, out_dir)`
     "Train each method on the environments of every target and spurious task; accuracy per environment into a run folder"
     bad = set(config) - set(InvarianceConfig.__dataclass_fields__)
-    if bad: raise ValueError(f"unknown training options {sorted(bad)}; use fields of InvarianceConfig: {list(InvarianceConfig.__dataclass_fields__)}")
-    cfg = InvarianceConfig(**config)
+    if bad:
+        raise ValueError(f"unknown training options {sorted(bad)}; use fields of InvarianceConfig: "
+                         f"{list(InvarianceConfig.__dataclass_fields__)}")
+    cfg = InvarianceConfig(**config).check()
     methods = list(methods) + (['erm-random'] if random_split and 'erm-random' not in methods else [])
-    pairs = robust_environments(run, dataset, n_targets, n_spurious, p, eta, sizes, seed, size)
+    in_range(1, n_targets=n_targets, n_spurious=n_spurious, seeds=seeds)
+    pairs = robust_environments(run, dataset, n_targets, n_spurious, p, eta, sizes, seed, size, other_data)
     _check(pairs, methods, cfg)
     jobs = [(k,m,s) for k in range(len(pairs)) for m in methods for s in range(seed, seed+seeds)]
     def train(job):
@@ -87,15 +94,16 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
         if m == 'erm-random': envs = random_split_environments(envs, seed)
         df,_ = run_invariance(envs, methods=('erm' if m == 'erm-random' else m,), seeds=(s,), cfg=cfg, show=False)
         return df.assign(method=m, spurious=sp, target=t)
-    args = dict(run=str(run) if run else None, dataset=dataset, methods=methods, n_targets=n_targets, n_spurious=n_spurious, seeds=seeds, p=p, eta=eta,
-                sizes=sizes, size=size, seed=seed, **config)
+    args = dict(run=run, dataset=dataset, methods=methods, n_targets=n_targets, n_spurious=n_spurious, seeds=seeds, p=p, eta=eta,
+                sizes=sizes, size=size, seed=seed, other_data=other_data, **config)
     with start_run('robust', None, out, args=args, n_items=len(jobs), what='runs', show=False) as r:  # the data are the environments'
         rf = r.folder
         rows = map_shards(train, jobs, 'runs', show)  # under `torchrun`, each rank trains its share of the runs
         table = pd.concat(rows, ignore_index=True)[['method','spurious','target','environment','split','seed','accuracy','seconds']]
         summ = invariance_summary(table)
         rf.save_csv('robust.csv', table)
-        title = f"{'Colored digits' if dataset == 'colored-digits' else Path(run).name}: {len(pairs)} target x spurious pairs, {seeds} seeds"
+        what = 'Colored digits' if dataset == 'colored-digits' else Path(run).name
+        title = f"{what}: {len(pairs)} target x spurious pairs, {seeds} seeds"
         rf.save_fig('robust.png', plot_invariance(summ, best=1-eta, title=title).figure)
         r.save_config(pairs=[(t,s,e.stats().n.tolist()) for t,s,e in pairs], training=cfg.__dict__)
     return table,summ,r.path
@@ -104,7 +112,8 @@ def run_robust(run:str|Path=None, # a `taskdisc discover` run folder, or a tasks
 def shortcut_drop(table:pd.DataFrame, # from `run_robust` with `random_split`
                  )->pd.DataFrame:
     "Per target and spurious task: ERM on a random split and on the test environment, the drop, and the share of it each method recovers"
-    if 'erm-random' not in set(table.method) or 'erm' not in set(table.method): raise ValueError("the table needs methods 'erm' and 'erm-random' (run_robust(random_split=True))")
+    if 'erm-random' not in set(table.method) or 'erm' not in set(table.method):
+        raise ValueError("the table needs methods 'erm' and 'erm-random' (run_robust(random_split=True))")
     te = table[table.split == 'test'].groupby(['target','spurious','method'], sort=False).accuracy.mean().unstack('method')
     te.loc[('mean',''),:] = te.mean()
     out = pd.DataFrame({'random': te['erm-random'], 'erm': te['erm'], 'drop': te['erm-random'] - te['erm']})

@@ -13,7 +13,7 @@ from .core import start_run, score_with_baselines
 __all__ = ['run_as']
 
 # %% ../../nbs/19e_runs.scores.ipynb #71316db5
-def run_as(dataset:str='digits', # 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV (`taskdisc.sources.get_data`)
+def run_as(dataset:str='digits', # 'digits', 'cifar10', a fastai archive name, or an image folder, archive or CSV
            n_tasks:int=8, # score this many human-labelled and this many random-labelled tasks
            out:str=None, # run folder; default a new `taskdisc-as-<time>`
            seed:int=0, # seed of the tasks, the image draw and the networks
@@ -24,7 +24,7 @@ def run_as(dataset:str='digits', # 'digits', 'cifar10', a fastai archive name, o
           )->tuple: # `(scores, summary, out_dir)`
     "Agreement scores of `n_tasks` human-labelled and `n_tasks` random-labelled tasks, written into a run folder"
     if n_tasks < 1: raise ValueError(f"n_tasks must be at least 1, got {n_tasks}")
-    args = dict(dataset=str(dataset), n_tasks=n_tasks, seed=seed, size=size, protocol=None if protocol is None else str(protocol), **settings)
+    args = dict(dataset=dataset, n_tasks=n_tasks, seed=seed, size=size, protocol=protocol, **settings)
     with start_run('as', dataset, out, size, args, dict(protocol=protocol, **settings), None, 2*n_tasks, 'tasks', 2*n_tasks, show) as run:
         title = f"{run.data.name}, {run.spec.protocol.arch}: agreement score per family"
         df = score_with_baselines([], run.data, run.spec.protocol, n_tasks, n_tasks, seed, show, run.folder, title)

@@ -9,7 +9,8 @@ from fastcore.all import *
 from ..data import sample_split
 from ..splits import split_targets, evaluate_splits, split_summary, save_split, save_partition
 from ..viz import plot_split
-from .core import start_run, tasks_from_run
+from ..settings import in_range
+from .core import start_run, tasks_from_run, check_run_data, run_dataset
 
 # %% auto #0
 __all__ = ['run_split']
@@ -18,7 +19,7 @@ __all__ = ['run_split']
 def _fname(s:str)->str: return ''.join(c if c.isalnum() or c in '-_.' else '_' for c in s)
 
 def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`idx` column, one column per task)
-              dataset:str='digits', # the data set the tasks label
+              dataset:str=None, # the data set the tasks label (default: the run's, else 'digits')
               n_disc:int=3, # discovered tasks to split by (highest agreement score first)
               n_targets:int=3, # human-labelled binary target tasks
               kway:bool=True, # also the data set's own K-way task as a target
@@ -29,20 +30,26 @@ def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`id
               show:bool=True, # progress bar
               size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
               protocol:str=None, # a protocol file (`taskdisc calibrate`'s `protocol.json`) instead of the data set's protocol
+              other_data:bool=False, # apply the run's tasks to another data set than the one they were discovered on
               **settings, # `Protocol` settings over the data set's (a preset, or derived from the images)
              )->tuple: # `(results, summary, out_dir)`
     "Adversarial vs random splits for human-labelled targets, written into a run folder"
-    disc = tasks_from_run(tasks, n_disc)
+    in_range(1, n_disc=n_disc, seeds=seeds); in_range(0, n_targets=n_targets); in_range(2, n_images=n_images)
+    if not (n_targets or kway): raise ValueError("no target task: ask for n_targets of at least 1, or kway")
+    disc,dataset = tasks_from_run(tasks, n_disc),dataset or run_dataset(tasks)
     def prepare(data):
+        check_run_data(tasks, data, dataset, other_data)
         if n_images: data = data.subset(sample_split(data, n_images, 0, seed)[0])
-        for t in disc: t(data)  # a table made for another data set fails here, with the reason
+        for t in disc:
+            t(data)  # a table made for another data set fails here, with the reason
+            if t.n_classes != 2: raise ValueError(f"task {t.name!r} has {t.n_classes} classes; an adversarial split follows a binary task")
         return data
     targets_of = lambda data: split_targets(data, n_targets, kway, seed)
-    args = dict(tasks=str(tasks), dataset=str(dataset), n_disc=n_disc, n_targets=n_targets, kway=kway, n_images=n_images, seeds=seeds, seed=seed,
-                size=size, protocol=None if protocol is None else str(protocol), **settings)
+    args = dict(tasks=tasks, dataset=dataset, n_disc=n_disc, n_targets=n_targets, kway=kway, n_images=n_images, seeds=seeds, seed=seed,
+                size=size, protocol=protocol, other_data=other_data, **settings)
     n_splits = lambda data,spec: len(targets_of(data))*len(disc)
-    with start_run('split', dataset, out, size, args, dict(protocol=protocol, **settings), prepare, n_splits, 'splits (targets x discovered tasks)',
-                   show=False) as run:
+    with start_run('split', dataset, out, size, args, dict(protocol=protocol, **settings), prepare, n_splits,
+                   'splits (targets x discovered tasks)', show=False) as run:
         data,proto,targets = run.data,run.spec.protocol,targets_of(run.data)
         df,splits,preds = evaluate_splits(data, targets, disc, proto, seeds=tuple(range(seed, seed+seeds)), show=show)
         if not len(df): raise ValueError("no split could be built: every discovered task equals a target task or its complement")
@@ -54,6 +61,7 @@ def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`id
             if (t,sp) in adversarial: f.write(f"partitions/{_fname(t)}__{_fname(sp)}.csv", lambda p: save_partition(p, data, tr, te))
         t,sp = next(k for k in splits if k in adversarial)
         lab = next(x for x in targets if x.name == t)(data)
-        f.save_fig('split.png', plot_split(data, lab, *splits[(t,sp)], preds[(t,sp)], k=4, title=f"target {t}, adversarial split by {sp}"), dpi=90)
+        fig = plot_split(data, lab, *splits[(t,sp)], preds[(t,sp)], k=4, title=f"target {t}, adversarial split by {sp}")
+        f.save_fig('split.png', fig, dpi=90)
         run.save_config()
     return df,split_summary(df),run.path
