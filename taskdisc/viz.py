@@ -131,7 +131,8 @@ def plot_similarity(labels:Tensor, # `(K, n)` hard labels of `K` binary tasks
     fig,ax = plt.subplots(figsize=(4.2,3.6))
     im = ax.imshow(sim[o][:,o], vmin=0.5, vmax=1, cmap='viridis')
     if names is not None and len(names) <= 30:
-        ax.set_xticks(range(len(o)), [names[i] for i in o], rotation=90, fontsize=6); ax.set_yticks(range(len(o)), [names[i] for i in o], fontsize=6)
+        ax.set_xticks(range(len(o)), [names[i] for i in o], rotation=90, fontsize=6)
+        ax.set_yticks(range(len(o)), [names[i] for i in o], fontsize=6)
     fig.colorbar(im, ax=ax, label='similarity'); ax.set_title(title, fontsize=9)
     fig.tight_layout()
     return fig
@@ -165,7 +166,8 @@ def plot_split(data:ImageData, # the images
             caps = [f"→{pred(p)}" + (f"\nτd={int(split_task[i])}" if split_task is not None else '')
                     for p,i in zip(preds[wrong][:k], w)]
             show_images(axs[r,2*k:], data, w, caps, color='tab:red')
-        axs[r,0].set_ylabel(name(c) if short or class_names is None else f"{int(c)}: {name(c)}", fontsize=9, rotation=0, ha='right', va='center')
+        label = name(c) if short or class_names is None else f"{int(c)}: {name(c)}"
+        axs[r,0].set_ylabel(label, fontsize=9, rotation=0, ha='right', va='center')
     for j,head in enumerate(['train', 'test', 'mistakes (→ prediction)'][:cols]):
         axs[0,j*k].annotate(head, (0, 1.6 if split_task is not None else 1.3), xycoords='axes fraction', fontsize=9, weight='bold')
     if split_task is not None:
@@ -202,7 +204,8 @@ def plot_unrolled(T:int=3, # inner steps drawn
         ax.add_patch(FancyBboxPatch((x-w/2, y-h/2), w, h, boxstyle='round,pad=0.05', fc=color, ec='black', lw=1))
         ax.text(x, y, text, ha='center', va='center', fontsize=9)
     def arrow(a, b, color='black', **kw):
-        ax.add_patch(FancyArrowPatch(a, b, **{**dict(arrowstyle='-|>', mutation_scale=10, color=color, lw=1.2, shrinkA=12, shrinkB=12), **kw}))
+        style = dict(arrowstyle='-|>', mutation_scale=10, color=color, lw=1.2, shrinkA=12, shrinkB=12)
+        ax.add_patch(FancyArrowPatch(a, b, **{**style, **kw}))
     box(T/2, 4, 'task network $\\theta$ (head $k$): soft labels $q_k(x)$', 'tab:orange', w=T+0.6)
     for t in range(T):
         box(t+0.5, 3, f'$x^{{({t})}}, q_k(x^{{({t})}})$', '#fde0c5', w=0.9)
