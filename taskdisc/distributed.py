@@ -70,7 +70,7 @@ def map_shards(f:callable, # computes one item's result; depends on the item onl
                what:str='tasks', # what they are, for `check_world`'s message
                show:bool=False, # progress bar on the main process
               )->list: # `[f(x) for x in items]`, on every rank
-    "`[f(x) for x in items]`, each rank computing its `shard` `independent`ly, `gather`ed back in order; an error anywhere is raised on every rank"
+    "`[f(x) for x in items]`: each rank computes its `shard` `independent`ly, `gather`ed in order; an error anywhere raises on every rank"
     check_world(len(items), what)
     def one(x):
         try: return f(x)

@@ -180,7 +180,8 @@ def invariance_learner(envs:Environments, # the environments
     model = get_model(cfg.arch, d.shape, 2, seed=seed, **cfg.arch_kwargs).to(device)
     cb = methods[method]
     cbs = ([cb(**cfg.opts.get(method, {}))] if cb else []) + [WeightPenalty(cfg.l2)]
-    learn = Learner(DataLoaders(trn, val, device=device), model, loss_func=erm_loss, opt_func=_adam, lr=cfg.lr, wd=0., cbs=cbs).to_policy(cfg.precision)
+    learn = Learner(DataLoaders(trn, val, device=device), model, loss_func=erm_loss, opt_func=_adam, lr=cfg.lr, wd=0.,
+                    cbs=cbs).to_policy(cfg.precision)
     learn.envs = envs
     return learn
 
@@ -218,7 +219,8 @@ def invariance_summary(df:pd.DataFrame)->pd.DataFrame:
     "Per method: mean and std over seeds of the mean accuracy on training and on test environments"
     per = df.groupby(['method','split','seed'], sort=False).accuracy.mean().reset_index()
     s = per.groupby(['method','split'], sort=False).accuracy.agg(['mean','std']).unstack('split')
-    out = pd.DataFrame({'train': s['mean']['train'], 'train_std': s['std']['train'], 'test': s['mean']['test'], 'test_std': s['std']['test']})
+    out = pd.DataFrame({'train': s['mean']['train'], 'train_std': s['std']['train'],
+                        'test': s['mean']['test'], 'test_std': s['std']['test']})
     out['n_seeds'] = per.groupby('method', sort=False).seed.nunique()
     return out
 

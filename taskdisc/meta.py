@@ -72,8 +72,9 @@ def _check_models(models):
     if len(models) != 2: raise ValueError(f"the agreement loss needs two inner networks, got {len(models)}")
     for m in models:
         if len(list(m.buffers())):
-            raise ValueError(f"inner network {type(m).__name__} has buffers (e.g. BatchNorm running statistics); functional training cannot "
-                             "update them: use BatchNorm with track_running_stats=False, as taskdisc.models does")
+            raise ValueError(f"inner network {type(m).__name__} has buffers (e.g. BatchNorm running statistics); "
+                             "functional training cannot update them: use BatchNorm with track_running_stats=False, "
+                             "as taskdisc.models does")
 
 # %% ../nbs/05_meta.ipynb #481ac685
 def _steps_flat(model, names, lr, second_order, n, *ts):
@@ -85,7 +86,7 @@ def _steps_flat(model, names, lr, second_order, n, *ts):
     return (*ps, *losses)
 
 def _train(model, params, xs, qs, lr, checkpoint, second_order, checkpoint_every=1):
-    "Unrolled SGD, one step per batch of `xs` (soft labels `qs`); returns the final weights and the training losses of the first and last steps"
+    "Unrolled SGD, one step per batch of `xs` (soft labels `qs`); returns the final weights and the first and last steps' training losses"
     names,ps,losses = list(params),list(params.values()),[]
     ckpt = checkpoint and torch.is_grad_enabled()
     if ckpt and checkpoint_every < 1: raise ValueError(f"checkpoint_every must be at least 1, got {checkpoint_every}")
@@ -105,8 +106,10 @@ def _step_batches(x_train, q, T:int)->tuple:
     if not _is_per_step(x_train): xs,qs = [x_train]*T,[q]*T
     else:
         xs,qs = list(x_train),list(q)
-        if len(xs) != T: raise ValueError(f"{len(xs)} training batches for T={T} inner steps; pass one batch per step, or a single (n, c, h, w) batch")
-        if len(qs) != T: raise ValueError(f"{len(qs)} sets of soft labels for {T} training batches; pass labels of shape (T, n) or a list of T")
+        if len(xs) != T:
+            raise ValueError(f"{len(xs)} training batches for T={T} inner steps; pass one batch per step, or a single (n, c, h, w) batch")
+        if len(qs) != T:
+            raise ValueError(f"{len(qs)} sets of soft labels for {T} training batches; pass labels of shape (T, n) or a list of T")
     for x,qi in zip(xs, qs):
         if qi.shape != x.shape[:1]: raise ValueError(f"{len(x)} training images but soft labels of shape {tuple(qi.shape)}")
     return xs,qs
@@ -148,7 +151,7 @@ class _PairInThreads(torch.autograd.Function):
 def meta_policy(models:tuple, xs:list, qs:list, x_holdout:Tensor, # as `unrolled_agreement` gets them, one batch per step
                 **kwargs, # the other settings of `unrolled_agreement`
                )->str:
-    "The policy 'measure' picks for this unrolled agreement loss here: a meta-gradient (forward and backward) timed under each option, once per machine and configuration"
+    "The policy 'measure' picks for this agreement loss: a meta-gradient (forward, backward) timed per option, once per machine and config"
     key = f"{machine_key()} | meta {config_key(models[0], (xs[0], x_holdout))} | {sorted(kwargs.items())}"
     qd = [q.detach() for q in qs]
     def make(p):
@@ -169,9 +172,9 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
                        checkpoint:bool=False, # reentrant gradient checkpoint around the inner steps; use `.backward()`
                        second_order:bool=True, # `False`: drop the Hessian term (first-order approximation)
                        checkpoint_every:int=1, # with `checkpoint`: inner steps per checkpointed segment (memory grows with it)
-                       parallel:bool=None, # train the two networks in two threads (forward and backward); default: on a CPU with 2+ threads
-                       precision:str='auto', # policy of the inner networks (`taskdisc.precision`): 'auto' (fp32 on this path), 'measure', 'fp32', 'bf16', 'channels_last' or 'bf16+channels_last'
-                       host_info:bool=True, # `info` as Python numbers (the host waits for the device); `False`: detached 0-d tensors, for training loops
+                       parallel:bool=None, # a thread for each network (forward and backward); default: on a CPU with 2+ threads
+                       precision:str='auto', # inner networks' policy: 'auto' (fp32 on this path), 'measure' or one of `precision.policies`
+                       host_info:bool=True, # `info` as Python numbers (a host sync); `False`: detached 0-d tensors, for training loops
                       )->tuple: # `(loss, info)`
     "Agreement loss of two networks trained `T` SGD steps on soft labels `q`, differentiable with respect to `q`"
     _check_models(models)
@@ -219,16 +222,17 @@ def meta_loss(tasknet:TaskNet, # the task network; its parameters receive the me
               second_order:bool=True, # `False`: drop the Hessian term (first-order approximation)
               checkpoint_every:int=1, # with `checkpoint`: inner steps per checkpointed segment (memory grows with it)
               parallel:bool=None, # train the two inner networks in two threads; default: on a CPU with 2+ threads
-              precision:str='auto', # policy of the inner networks (`taskdisc.precision`): 'auto' (fp32 on this path), 'measure', 'fp32', 'bf16', 'channels_last' or 'bf16+channels_last'
+              precision:str='auto', # inner networks' policy: 'auto' (fp32 on this path), 'measure' or one of `precision.policies`
               **kwargs, # passed to the inner architecture
              )->tuple: # `(loss, info)`
     "Differentiable agreement loss $\\mathcal{L}_{AS}$ of task `head` of `tasknet`"
     if not 0 <= head < tasknet.n_heads: raise ValueError(f"head {head} does not exist; the task network has heads 0..{tasknet.n_heads-1}")
     per_step = _is_per_step(x_train)
     x0 = x_train[0] if per_step else x_train
-    models = seeded_pair(arch_or_models, tuple(x0.shape[1:]), 2, seeds, x0.dtype, **kwargs) if isinstance(arch_or_models, str) else arch_or_models
+    models = (seeded_pair(arch_or_models, tuple(x0.shape[1:]), 2, seeds, x0.dtype, **kwargs) if isinstance(arch_or_models, str)
+              else arch_or_models)
     # in the task network's current mode: train mode uses the batch statistics of each training batch
     q = [tasknet.soft_labels(x)[:, head] for x in x_train] if per_step else tasknet.soft_labels(x_train)[:, head]
-    loss,info = unrolled_agreement(models, x_train, q, x_holdout, T, inner_lr, split_batch, checkpoint, second_order, checkpoint_every, parallel,
-                                   precision)
+    loss,info = unrolled_agreement(models, x_train, q, x_holdout, T, inner_lr, split_batch, checkpoint, second_order, checkpoint_every,
+                                   parallel, precision)
     return loss,info

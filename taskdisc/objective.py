@@ -39,7 +39,8 @@ def meta_step_idxs(step:int, # meta-step index
     g = step_generator(seed, step)
     per_pass = n_train//bs
     perms = [torch.randperm(n_train, generator=g)[:per_pass*bs] for _ in range(math.ceil(T/per_pass))]
-    ho = torch.arange(holdout_bs) if fixed_holdout else torch.randperm(n_holdout, generator=g)[:holdout_bs]  # drawn last: the training draws do not depend on it
+    # drawn last: the training draws do not depend on it
+    ho = torch.arange(holdout_bs) if fixed_holdout else torch.randperm(n_holdout, generator=g)[:holdout_bs]
     return torch.cat(perms)[:T*bs].view(T, bs),ho
 
 # %% ../nbs/06a_objective.ipynb #87744b8c
@@ -64,7 +65,8 @@ class MetaStepDL(DataLoader):
         return range(self.start, min(self.n_steps, (self.start//self.steps_per_epoch + 1)*self.steps_per_epoch))
     def get_idxs(self): return list(self.epoch_steps())
     def create_item(self, s:int)->tuple:
-        tr,ho = meta_step_idxs(s, len(self.x_train), len(self.x_holdout), self.T, self.meta_bs, self.holdout_bs, self.seed, self.fixed_holdout)
+        tr,ho = meta_step_idxs(s, len(self.x_train), len(self.x_holdout), self.T, self.meta_bs, self.holdout_bs, self.seed,
+                               self.fixed_holdout)
         return self.x_train[tr],self.x_holdout[ho],s
     def create_batches(self, samps): return map(self.create_item, samps)
 
@@ -95,7 +97,7 @@ class DiscoveryModel(nn.Module):
     "Embed each of the `T` training batches with the task network; returns `(xs, h)`, `h` of shape `(T, bs, h_dim)`"
     def __init__(self, tasknet:TaskNet,
                  checkpoint:bool=False, # recompute the task network's activations in the backward pass instead of keeping them
-                 layout:str='fp32', # a precision policy whose memory layout the images are fed in ('channels_last' in it: channels-last; the task network's weights should match)
+                 layout:str='fp32', # policy whose layout the images take: channels-last if it has 'channels_last' (task network to match)
                 ): super().__init__(); self.tasknet,self.checkpoint,self.layout = tasknet,checkpoint,layout
     def embed(self, x:Tensor)->Tensor:
         x = to_layout(x, self.layout)
@@ -121,7 +123,7 @@ def inner_agreement(cfg:DiscoveryConfig, # the run's settings: `inner_lr`, `spli
 
 # %% ../nbs/06a_objective.ipynb #365829b5
 class DiscoveryLoss:
-    "$\\mathcal{L}_{AS}$ of the step's head plus $\\lambda$ times the dissimilarity loss (`cfg.dissimilarity`); the parts of the last call in `self.parts`"
+    "$\\mathcal{L}_{AS}$ of the step's head + $\\lambda$ dissimilarity loss (`cfg.dissimilarity`); last call's parts in `self.parts`"
     def __init__(self, tasknet:TaskNet, cfg:DiscoveryConfig, shape:tuple):
         if cfg.precision == 'auto': cfg = replace(cfg, precision=auto_policy(meta=True))  # the meta path's policy, read once
         self.tasknet,self.cfg,self.shape,self.parts = tasknet,cfg,shape,{}
@@ -141,8 +143,8 @@ class DiscoveryLoss:
         q = torch.sigmoid(self.tasknet.head_logits(h, head))  # (T, bs): soft labels of every training batch, not detached
         as_loss,info = inner_agreement(c, models, xs, q, x_holdout, host_info=False)  # a training step: no wait for the device
         dis = self.dissimilarity(h)
-        self.parts = {'head': head, 'as_loss': as_loss.detach(), c.dissimilarity: dis.detach(), 'holdout_agreement': info['holdout_agreement'],
-                      'class1_rate': info['class1_rate']}
+        self.parts = {'head': head, 'as_loss': as_loss.detach(), c.dissimilarity: dis.detach(),
+                      'holdout_agreement': info['holdout_agreement'], 'class1_rate': info['class1_rate']}
         return as_loss + c.lam*dis
 
     def dissimilarity(self, h:Tensor)->Tensor:

@@ -17,13 +17,14 @@ __all__ = ['image_stats', 'shortcut_probe', 'proxy_agreement']
 
 # %% ../nbs/07a_probes.ipynb #db2656d7
 def image_stats(data:ImageData)->pd.DataFrame:
-    "Global statistics of each image: mean and std of intensity, centre of mass (row, column), fraction of lit pixels; per channel mean and std for colour images"
+    "Each image's intensity mean and std, centre of mass (row, column), fraction of lit pixels; per channel mean and std for colour images"
     xc = data.x.float().div(255)
     x = xc.mean(1)  # (n, h, w), channels averaged
     n,h,w = x.shape
     tot = x.sum((1,2)).clamp_min(1e-6)
     rows,cols = torch.arange(h).float(),torch.arange(w).float()
-    d = dict(mean=x.mean((1,2)), std=x.std((1,2)), row=(x.sum(2)*rows).sum(1)/tot, col=(x.sum(1)*cols).sum(1)/tot, lit=(x > 0.25).float().mean((1,2)))
+    d = dict(mean=x.mean((1,2)), std=x.std((1,2)), row=(x.sum(2)*rows).sum(1)/tot, col=(x.sum(1)*cols).sum(1)/tot,
+             lit=(x > 0.25).float().mean((1,2)))
     if xc.shape[1] > 1:
         for c in range(xc.shape[1]): d[f'mean_{c}'],d[f'std_{c}'] = xc[:,c].mean((1,2)),xc[:,c].std((1,2))
     return pd.DataFrame(d)

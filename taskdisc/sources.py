@@ -22,14 +22,16 @@ def get_data(name:str|Path='digits', # 'digits', 'cifar10', a path to a folder/`
             )->ImageData:
     "An `ImageData` by name or path"
     if name == 'digits':
-        if size or kwargs: raise ValueError(f"digits are 8x8 images from scikit-learn: size and folder settings do not apply; leave out {['size']*bool(size) + list(kwargs)}")
+        if size or kwargs: raise ValueError(f"digits are 8x8 images from scikit-learn: size and folder settings do not apply; "
+                                            f"leave out {['size']*bool(size) + list(kwargs)}")
         return load_digits_data()
     if name == 'cifar10':
         if not (p := os.environ.get('TASKDISC_CIFAR10')):
             from fastai.data.external import untar_data, URLs
             try: p = untar_data(URLs.CIFAR)
             except Exception as e:
-                raise RuntimeError(f"could not download CIFAR-10 ({type(e).__name__}); set TASKDISC_CIFAR10 to a local cifar10 folder or .tgz") from None
+                raise RuntimeError(f"could not download CIFAR-10 ({type(e).__name__}); "
+                                   "set TASKDISC_CIFAR10 to a local cifar10 folder or .tgz") from None
         return load_image_folder(p, name='cifar10', size=size, **kwargs)
     p = Path(name).expanduser()
     if p.exists(): return load_image_folder(p, size=size, **kwargs)

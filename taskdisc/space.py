@@ -90,19 +90,23 @@ def _check_probs(P, tol:float=1e-3)->Tensor:
     "`P` as a float32 (or float64) tensor `(m, N, C)` with rows renormalized, after checking it holds probabilities of at least 3 models"
     if isinstance(P, (list,tuple)):
         shapes = sorted({tuple(np.shape(p)) for p in P})
-        if len(shapes) > 1: raise ValueError(f"models have probabilities of different shapes {shapes}: give every model the same probe images and classes")
+        if len(shapes) > 1:
+            raise ValueError(f"models have probabilities of different shapes {shapes}: give every model the same probe images and classes")
         P = torch.stack([torch.as_tensor(np.asarray(p)) for p in P])
     P = torch.as_tensor(P)
     P = P.double() if P.dtype == torch.float64 else P.float()  # float64 kept: exact distances where asked
     if P.ndim != 3: raise ValueError(f"P must have shape (models, images, classes), got {tuple(P.shape)}")
     if len(P) < 3: raise ValueError(f"InPCA needs at least 3 models, got {len(P)}; record more networks or more points per trajectory")
     bad = P.isnan().flatten(1).any(1)
-    if bad.any(): raise ValueError(f"P holds NaN for {int(bad.sum())} models (first: model {int(bad.nonzero()[0])}); drop them or fix what produced them")
+    if bad.any():
+        raise ValueError(f"P holds NaN for {int(bad.sum())} models (first: model {int(bad.nonzero()[0])}); "
+                         "drop them or fix what produced them")
     if (P < 0).any(): raise ValueError(f"P has negative entries (min {float(P.min()):.3g}); pass probabilities (softmax outputs)")
     dev = (P.sum(-1) - 1).abs()
     if dev.max() > tol:
         i,n = np.unravel_index(int(dev.argmax()), tuple(dev.shape))
-        raise ValueError(f"probabilities must sum to 1 over classes, but model {i} on image {n} sums to {float(P[i,n].sum()):.4g}; pass softmax outputs, not logits")
+        raise ValueError(f"probabilities must sum to 1 over classes, but model {i} on image {n} sums to {float(P[i,n].sum()):.4g}; "
+                         "pass softmax outputs, not logits")
     return P/P.sum(-1, keepdim=True)
 
 def bhattacharyya_d2(P, # probabilities `(m models, N images, C classes)`, or a list of `(N, C)` arrays
@@ -170,7 +174,7 @@ class Trajectories:
         "Rows of the last recorded point of each network of each task"
         return self.points.groupby(['task','network'], sort=False).step.idxmax().to_numpy(copy=True)  # writable: torch indexes with it
     def end_probs(self)->Tensor:
-        "`(n_tasks, 2, n_images, n_classes)` float32 probabilities of both networks of each task where their fit ended (tasks in `points.task.unique()` order)"
+        "Float32 probabilities `(n_tasks, 2, n_images, n_classes)` of each task's two networks at their end (`points.task.unique()` order)"
         return self.probs[self.ends()].float().reshape(-1, 2, *self.probs.shape[1:])
 
 def record_trajectories(tasks:list, # tasks whose pairs of networks are fitted
@@ -183,8 +187,10 @@ def record_trajectories(tasks:list, # tasks whose pairs of networks are fitted
                        )->Trajectories:
     "Fit the pair of networks of each task with the agreement-score protocol, recording their predictions on the held-out images"
     proto = proto or get_protocol(data.name)
-    if len({t.n_classes for t in tasks}) > 1: raise ValueError(f"tasks have {sorted({t.n_classes for t in tasks})} classes; map tasks with one number of classes together")
-    if len({t.name for t in tasks}) < len(tasks): raise ValueError("two tasks have the same name; task names identify trajectories and must differ")
+    if len({t.n_classes for t in tasks}) > 1:
+        raise ValueError(f"tasks have {sorted({t.n_classes for t in tasks})} classes; map tasks with one number of classes together")
+    if len({t.name for t in tasks}) < len(tasks):
+        raise ValueError("two tasks have the same name; task names identify trajectories and must differ")
     tr,ho = sample_split(data, proto.n_train, proto.n_holdout, seed)
     n_iter = proto.n_train//proto.bs if proto.n_train > proto.bs else 1  # training batches per epoch (the last partial one dropped)
     steps = log_steps(proto.max_epochs*n_iter, n_points) if steps is None else steps
@@ -193,7 +199,8 @@ def record_trajectories(tasks:list, # tasks whose pairs of networks are fitted
         check_labels(labels[tr], len(tr), t.n_classes, f"{t.name} (training images)")
         rec = ProbeRecorder(steps=steps)
         learn = fit_pair(data, labels, tr, ho, proto, seed, t.n_classes, cbs=[rec])
-        return [([dict(family=t.family, task=t.name, network=k+1, step=s, epoch=e, train_acc=learn.train_accs[-1][k]) for s,e in zip(rec.iters, rec.epochs)],
+        return [([dict(family=t.family, task=t.name, network=k+1, step=s, epoch=e, train_acc=learn.train_accs[-1][k])
+                  for s,e in zip(rec.iters, rec.epochs)],
                  rec.probs[:,k]) for k in range(rec.probs.shape[1])]
     nets = sum(map_shards(record, tasks, 'tasks', show), [])  # under `torchrun`, each rank fits its share of the tasks
     rows,probs = sum([r for r,_ in nets], []),[p for _,p in nets]
@@ -205,7 +212,8 @@ def map_frame(traj:Trajectories, # recorded trajectories
               k:int=3, # coordinates kept
              )->pd.DataFrame:
     "`traj.points` with the first `k` InPCA coordinates, columns `x1..xk`"
-    if len(emb.coords) != len(traj.points): raise ValueError(f"the embedding has {len(emb.coords)} points, the trajectories {len(traj.points)}; embed `traj.probs`")
+    if len(emb.coords) != len(traj.points):
+        raise ValueError(f"the embedding has {len(emb.coords)} points, the trajectories {len(traj.points)}; embed `traj.probs`")
     k = min(k, emb.coords.shape[1])
     return traj.points.assign(**{f'x{i+1}': emb.coords[:,i] for i in range(k)})
 
@@ -243,7 +251,8 @@ def family_distances(traj:Trajectories)->pd.DataFrame:
     fam,task = pts.family.to_numpy(dtype=object),pts.task.to_numpy(dtype=object)
     fams = list(dict.fromkeys(fam))
     other = task[:,None] != task[None]
-    res = pd.DataFrame({f: [d[np.ix_(fam == g, fam == f)][other[np.ix_(fam == g, fam == f)]].mean() for g in fams] for f in fams}, index=fams)
+    res = pd.DataFrame({f: [d[np.ix_(fam == g, fam == f)][other[np.ix_(fam == g, fam == f)]].mean() for g in fams] for f in fams},
+                       index=fams)
     res['pair'] = [d[(fam[:,None] == g) & ~other & ~np.eye(len(d), dtype=bool)].mean() for g in fams]
     return res
 

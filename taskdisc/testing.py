@@ -17,7 +17,8 @@ from fastai.callback.core import Callback
 __all__ = ['in_package', 'in_package_or_notebook', 'HostCalls', 'host_transfers', 'HostTransfers']
 
 # %% ../nbs/02e_testing.ipynb #6fc7c4a7
-_to_host = {'cpu', 'item', 'tolist', 'numpy', '__float__', '__int__', '__bool__'}  # calls that make a GPU wait for the host; and `.to('cpu')` of a GPU tensor
+# calls that make a GPU wait for the host; and `.to('cpu')` of a GPU tensor
+_to_host = {'cpu', 'item', 'tolist', 'numpy', '__float__', '__int__', '__bool__'}
 _torch_dir = str(Path(torch.__file__).parent)
 
 def _is_host(d)->bool: return isinstance(d, (str, torch.device)) and torch.device(d).type == 'cpu'
@@ -27,7 +28,7 @@ def in_package(fname:str)->bool:
 
 _libs = {Path(m.__file__).parent.parent.resolve() for m in (torch, fastai, fastcore)}  # where the libraries are installed
 def in_package_or_notebook(fname:str)->bool:
-    "Whether a source file is the package's code or a notebook's (not an installed library's): where the package's notebooks define its functions"
+    "Whether a source file is the package's or a notebook's (where chapters define the package's functions), not an installed library's"
     return in_package(fname) or not any(Path(fname).resolve().is_relative_to(l) for l in _libs)
 
 class HostCalls(list):
@@ -38,10 +39,12 @@ class _Recorder(TorchFunctionMode):
     def __init__(self, calls, ours): super().__init__(); self.calls,self.ours = calls,ours
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs,name = kwargs or {},getattr(func, '__name__', '')
-        if self.calls.on and (name in _to_host or (name == 'to' and args[0].device.type != 'cpu' and any(_is_host(a) for a in [*args[1:], kwargs.get('device')]))):
+        if self.calls.on and (name in _to_host or (name == 'to' and args[0].device.type != 'cpu'
+                                                   and any(_is_host(a) for a in [*args[1:], kwargs.get('device')]))):
             f = sys._getframe(1)
             while f and f.f_code.co_filename.startswith(_torch_dir): f = f.f_back  # the first caller outside torch
-            if f and self.ours(f.f_code.co_filename): self.calls.append((name, f"{Path(f.f_code.co_filename).name}:{f.f_lineno} {f.f_code.co_name}"))
+            if f and self.ours(f.f_code.co_filename):
+                self.calls.append((name, f"{Path(f.f_code.co_filename).name}:{f.f_lineno} {f.f_code.co_name}"))
         return func(*args, **kwargs)
 
 @contextmanager
@@ -57,7 +60,7 @@ class _HostOff(Callback):
     def after_batch(self): self.calls.on = False
 
 class HostTransfers(Callback):
-    "Inside `host_transfers`, limits what is noted to the training batches of a fit: from their first `before_batch` callback to their last `after_batch` one"
+    "Inside `host_transfers`, notes only a fit's training batches: from their first `before_batch` callback to their last `after_batch` one"
     order,run_valid = -100,False  # first at `before_batch`; `_HostOff` is last at `after_batch`
     def __init__(self, calls:HostCalls): self.calls,calls.on = calls,False
     def before_fit(self): self.learn.add_cb(_HostOff(self.calls))
