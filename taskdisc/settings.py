@@ -158,14 +158,11 @@ class DiscoveryConfig:
         if not self.unif_t > 0: raise ValueError(f"unif_t (the uniformity loss temperature) must be positive, got {self.unif_t}")
         if self.n_heads > self.h_dim:
             raise ValueError(f"{self.n_heads} heads cannot be orthogonal in {self.h_dim} dims; raise h_dim or lower n_heads")
-        for k in ('T','n_steps','n_heads'):
-            if getattr(self, k) < 1: raise ValueError(f"{k} must be at least 1, got {getattr(self, k)}")
         if self.bs < (4 if self.split_batch else 2):
             raise ValueError(f"bs={self.bs} is too small: the uniformity loss needs 2 images per batch and split_batch 2 per network")
         for a in (self.arch, self.inner_arch):
             if a not in archs: raise ValueError(f"unknown architecture {a!r}; use one of {list(archs)}")
         check_policy_name(self.precision)  # the device's support is checked when training
-        if self.holdout_bs < 1: raise ValueError(f"holdout_bs must be at least 1, got {self.holdout_bs}")
         if self.n_train < self.bs:
             raise ValueError(f"n_train={self.n_train} training images cannot fill one batch of bs={self.bs}; lower bs")
         if self.n_holdout < self.holdout_bs:
