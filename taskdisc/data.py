@@ -16,9 +16,20 @@ from fastai.data.core import DataLoaders
 from fastai.torch_core import default_device, tensor
 
 # %% auto #0
-__all__ = ['augments', 'ImageData', 'load_digits_data', 'sample_split', 'ImageBatchTfm', 'TensorDL', 'check_augment', 'image_dls']
+__all__ = ['augments', 'check_attrs', 'ImageData', 'load_digits_data', 'sample_split', 'ImageBatchTfm', 'TensorDL',
+           'check_augment', 'image_dls']
 
 # %% ../nbs/00_data.ipynb #4166f643
+def check_attrs(attrs:dict, n:int, name:str='images')->dict:
+    "`attrs` as `{name: numpy array (n,)}`, or a one-line `ValueError` that says which attribute does not fit"
+    out = {}
+    for k,v in (attrs or {}).items():
+        if not isinstance(k, str) or not k: raise ValueError(f"{name}: attribute names must be non-empty strings, got {k!r}")
+        v = np.asarray(v.cpu() if isinstance(v, Tensor) else v)
+        if v.shape != (n,): raise ValueError(f"{name}: attribute {k!r} has shape {v.shape} for {n} images; pass one value per image")
+        out[k] = v
+    return out
+
 class ImageData:
     "All images of a data set as a `uint8` tensor `(n,c,h,w)`, with class labels `y` and class names"
     def __init__(self,
@@ -28,6 +39,7 @@ class ImageData:
                  is_test:Tensor=None, # `True` for images of the data set's own test split
                  name:str='images', # data set name, used in file names and plots
                  src_idx:Tensor=None, # index of each image in the data set it was taken from
+                 attrs:dict=None, # per-image attribute values `{name: array (n,)}` (ints or strings), e.g. colour or place
                 ):
         x,y = torch.as_tensor(x),torch.as_tensor(y)
         if x.ndim != 4: raise ValueError(f"{name}: images must have shape (n, channels, height, width), got {tuple(x.shape)}; "
@@ -47,6 +59,7 @@ class ImageData:
         if is_test is None: is_test = torch.zeros(len(x), dtype=torch.bool)
         if src_idx is None: src_idx = torch.arange(len(x))
         store_attr('x,y,classes,name'); self.is_test,self.src_idx = torch.as_tensor(is_test).bool(),torch.as_tensor(src_idx).long()
+        self.attrs = check_attrs(attrs, len(x), name)
 
     def __len__(self): return len(self.x)
     @property
@@ -55,12 +68,13 @@ class ImageData:
     def shape(self): return tuple(self.x.shape[1:])
     def __repr__(self):
         return (f"ImageData({self.name!r}: {len(self)} images of shape {self.shape}, {self.n_classes} classes, "
-                f"{int(self.is_test.sum())} in the test split)")
+                f"{int(self.is_test.sum())} in the test split" + (f", attributes {list(self.attrs)})" if self.attrs else ")"))
 
     def subset(self, idxs:Tensor)->ImageData:
         "The images at `idxs`, remembering where they came from in `src_idx`"
         idxs = torch.as_tensor(idxs).long()
-        return ImageData(self.x[idxs], self.y[idxs], self.classes, self.is_test[idxs], self.name, self.src_idx[idxs])
+        return ImageData(self.x[idxs], self.y[idxs], self.classes, self.is_test[idxs], self.name, self.src_idx[idxs],
+                         {k: v[idxs.numpy()] for k,v in self.attrs.items()})
 
     def stats(self)->tuple:
         "Per-channel mean and standard deviation of the pixels, in 0..1 units; computed once (an `ImageData` is never changed in place)"
@@ -71,6 +85,7 @@ class ImageData:
 
     def identity(self)->dict:
         "What a run records of these images, to know them again: name, size, shape, classes, and a fingerprint of labels and source indices"
+        # attributes are left out: they describe the images, and adding a column must not disown a run made before
         h = hashlib.sha1(self.y.numpy().astype('<i8').tobytes() + self.src_idx.numpy().astype('<i8').tobytes() + str(self.shape).encode())
         return dict(name=self.name, n_images=len(self), shape=list(self.shape), classes=[str(c) for c in self.classes],
                     fingerprint=h.hexdigest()[:16])
