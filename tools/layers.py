@@ -9,9 +9,9 @@ from pathlib import Path
 
 LAYERS = {  # bottom to top: a module imports from its own layer and the layers below it
     'foundations': ['files', 'data', 'folders', 'sources', 'tasks', 'models', 'settings'],
-    'runtime': ['distributed', 'precision', 'runtime', 'testing'],
+    'runtime': ['distributed', 'precision', 'runtime', 'testing', 'tracking'],
     'training': ['pair', 'meta', 'tasknet', 'dissimilarity', 'objective', 'discovery', 'environments', 'invariance'],
-    'analyses': ['agreement', 'splits', 'space', 'probes', 'viz', 'widgets', 'calibrate'],
+    'analyses': ['agreement', 'splits', 'space', 'probes', 'viz', 'widgets', 'calibrate', 'attributes'],
     'runs': ['runs.core', 'runs.scores', 'runs.discover', 'runs.split', 'runs.map', 'runs.robust', 'runs.calibrate'],
     'cli': ['cli', '__main__'],
 }
