@@ -9,12 +9,13 @@ from pathlib import Path
 from fastcore.all import *
 from .data import ImageData, load_digits_data
 from .folders import load_image_folder, fastai_image_urls, untar_named
+from .controls import colour_digits
 
 # %% auto #0
 __all__ = ['datasets', 'get_data']
 
 # %% ../nbs/00c_sources.ipynb #6ac642dd
-datasets = ('digits','cifar10')
+datasets = ('digits','cifar10','digits-colour')
 
 def get_data(name:str|Path='digits', # 'digits', 'cifar10', a path to a folder/`.tgz`/`.csv`, or a fastai archive name such as 'mnist_png'
              size:int|tuple=None, # images read from files: `(height, width)` to resize to; default the median size, capped at 64
@@ -25,6 +26,9 @@ def get_data(name:str|Path='digits', # 'digits', 'cifar10', a path to a folder/`
         if size or kwargs: raise ValueError(f"digits are 8x8 images from scikit-learn: size and folder settings do not apply; "
                                             f"leave out {['size']*bool(size) + list(kwargs)}")
         return load_digits_data()
+    if name == 'digits-colour':  # the known-answer colour control, `taskdisc.controls.colour_digits`
+        if size or kwargs: raise ValueError("digits-colour are 8x8 images: size and folder settings do not apply; leave them out")
+        return colour_digits()
     if name == 'cifar10':
         if not (p := os.environ.get('TASKDISC_CIFAR10')):
             from fastai.data.external import untar_data, URLs

@@ -8,7 +8,7 @@ import ast, sys
 from pathlib import Path
 
 LAYERS = {  # bottom to top: a module imports from its own layer and the layers below it
-    'foundations': ['files', 'data', 'folders', 'sources', 'tasks', 'models', 'settings'],
+    'foundations': ['files', 'data', 'folders', 'controls', 'sources', 'tasks', 'models', 'settings'],
     'runtime': ['distributed', 'precision', 'runtime', 'testing', 'tracking'],
     'training': ['pair', 'meta', 'tasknet', 'dissimilarity', 'objective', 'discovery', 'environments', 'invariance'],
     'analyses': ['agreement', 'splits', 'space', 'probes', 'viz', 'widgets', 'calibrate', 'attributes'],
