@@ -2,15 +2,19 @@
 
 Run: python tools/course.py [--execute] [--executed DIR] [--out course] [--only 01,03]
 
-The tutorials are the one source: nothing under course/ is kept by hand (it is git-ignored). Three versions:
+The tutorials are the one source: nothing under course/ is kept by hand (it is git-ignored). Two versions:
 
 - teacher: every cell, with solutions, answer keys and the hidden checks;
 - student: no hidden cells (`#| hide`: checks and clean-up), no teacher cells, and each `#| solution` cell cut at
   its `# your code here` line (the lines above it stay: a `def` line, a print of what to work with), with a stub
   below the prompt that keeps Run All going: `...` inside a function, `name = None` for each name the solution
   assigns at the top level. The checks of the tutorials say "not answered yet" to a `None`.
-- docs (with --executed): what a reader of the documentation sees, the student version with the solutions
-  filled in, executed, outputs stored.
+
+Executed copies (with --executed DIR, e.g. nbs/course): the student versions run top to bottom with their outputs
+stored in DIR, the teacher versions in DIR/answers, the same runs as --execute's; figures re-encoded as small PNGs,
+long text cut, widget state dropped (the widgets' still pictures stay), cleaned as nbdev_clean would, and a `.notest`
+file beside them (nbdev_test skips them: the tutorials are tested by running them). The docs render them and GitHub
+shows their outputs; the answers are published apart from what a student reads.
 
 Directives (nbdev ignores directives it does not know; `#| hide` is nbdev's own):
 
@@ -21,7 +25,9 @@ Directives (nbdev ignores directives it does not know; `#| hide` is nbdev's own)
 --execute runs both versions top to bottom under a plain Jupyter kernel (nbclient, the kernel `python3`), each
 in its own folder as working directory and with a temporary folder of its own as TMPDIR (removed afterwards),
 prints the time each took, stores the outputs in the copies under --out, and fails if one raises or takes longer
-than --max_minutes.
+than --max_minutes. All the notebooks of one invocation share one fresh cache folder (`TASKDISC_CACHE`, removed
+afterwards): tutorials 3, 6 and 7 read the discovery run that tutorial 2 keeps there (each runs the same discovery
+itself when it is missing, e.g. with --only 03), so a whole course discovers once per version of tutorial 2.
 """
 import argparse, ast, contextlib, copy, json, os, re, shutil, signal, sys, tempfile, textwrap, time
 from pathlib import Path
@@ -91,7 +97,7 @@ def student_stub(source:str)->str:
     return '\n'.join(head + [prompt] + [f"{n} = None" for n in names])
 
 def make_version(nb, kind:str):
-    "The `kind` ('teacher', 'student' or 'docs') version of a tutorial notebook: a new notebook without outputs"
+    "The `kind` ('teacher' or 'student') version of a tutorial notebook: a new notebook without outputs"
     nb = copy.deepcopy(nb)
     cells = []
     for cell in nb.cells:
@@ -158,8 +164,19 @@ def execute(path:Path, timeout:int=600, store:Path=None, lock=None)->float:
     if store is not None: nbformat.write(small_outputs(nb), store)
     return secs
 
+def small_png(b64:str, max_width:int=800, colors:int=96)->str:
+    "A base64 PNG on a white background, at most `max_width` pixels wide, in `colors` colours: a third of the bytes or less"
+    import base64, io
+    from PIL import Image
+    im = Image.open(io.BytesIO(base64.b64decode(b64))).convert('RGBA')
+    bg = Image.new('RGBA', im.size, 'white'); bg.alpha_composite(im); im = bg.convert('RGB')
+    if im.width > max_width: im = im.resize((max_width, round(im.height*max_width/im.width)), Image.LANCZOS)
+    buf = io.BytesIO(); im.quantize(colors, method=Image.Quantize.MEDIANCUT).save(buf, 'png', optimize=True)
+    out = base64.b64encode(buf.getvalue()).decode()
+    return out if len(out) < len(b64) else b64
+
 def small_outputs(nb, max_text:int=4000):
-    "Keep outputs small for git and the docs: long text cut, widget state dropped (the static picture stays)"
+    "Keep outputs small for git and the docs: long text cut, PNGs re-encoded (`small_png`), widget state dropped (the still picture stays)"
     for cell in nb.cells:
         if cell.cell_type != 'code': continue
         for o in cell.outputs:
@@ -167,9 +184,30 @@ def small_outputs(nb, max_text:int=4000):
             data = o.get('data', {})
             data.pop('application/vnd.jupyter.widget-view+json', None)
             if 'text/html' in data and len(''.join(data['text/html'])) > 50_000: data.pop('text/html')
+            if 'image/png' in data: data['image/png'] = small_png(data['image/png'])
         cell.outputs = [o for o in cell.outputs if o.get('output_type') != 'display_data' or o.get('data')]
     nb.metadata.pop('widgets', None)
     return nb
+
+def store_copy(nb, dest:Path, kind:str, source:Path):
+    "An executed version as the docs copy `dest`: a note on where it comes from, small outputs, cleaned as `nbdev_clean` would"
+    nb = small_outputs(copy.deepcopy(nb))
+    what = "The teacher version (with the answers)" if kind == 'teacher' else "The student version"
+    note = nbformat.v4.new_markdown_cell(f"*{what} of `nbs/tutorials/{source.name}`, run top to bottom with its outputs "
+                                         f"stored, made by `python tools/course.py --execute --executed nbs/course`: edit the "
+                                         f"source, not this copy.*")
+    i = next((i for i,c in enumerate(nb.cells) if c.cell_type == 'markdown' and c.source.startswith('# ')), -1)
+    if kind == 'teacher' and i >= 0:  # a title of its own in the docs' sidebar
+        first,_,rest = nb.cells[i].source.partition('\n')
+        nb.cells[i].source = f"{first} (answer key)\n{rest}"
+    nb.cells.insert(i + 1, note)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, dest)
+    (dest.parent/'.notest').touch()
+    from nbdev.clean import nbdev_clean
+    cwd = os.getcwd(); os.chdir(root)  # nbdev reads settings.ini from here
+    try: nbdev_clean.__wrapped__(fname=str(dest))
+    finally: os.chdir(cwd)
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -177,7 +215,7 @@ def main(argv=None):
     ap.add_argument('--only', default='', help="comma-separated tutorial number prefixes, e.g. 01,03")
     ap.add_argument('--kinds', default='student,teacher', help="versions to write and run, in this order")
     ap.add_argument('--execute', action='store_true', help="run both versions top to bottom under a plain Jupyter kernel")
-    ap.add_argument('--executed', default=None, help="write executed docs copies (outputs stored) into this folder")
+    ap.add_argument('--executed', default=None, help="store executed copies for the docs: student versions in this folder, teacher versions in its answers/ (implies --execute)")
     ap.add_argument('--timeout', type=int, default=600, help="seconds a cell may take (ExecutePreprocessor.timeout)")
     ap.add_argument('--max_minutes', type=float, default=10, help="minutes a whole version may take")
     ap.add_argument('--lock', default=None, help="a file to flock around each notebook's run (a machine shared with other heavy jobs)")
@@ -188,21 +226,29 @@ def main(argv=None):
     written = write_versions(out, kinds=a.kinds.split(','), only=only)
     print(f"wrote {len(written)} notebooks under {out}")
     failed = []
-    def run(p, store=None):
+    dest = Path(a.executed) if a.executed else None
+    def run(p):
         try:
-            secs = execute(p, a.timeout, store, a.lock)
+            secs = execute(p, a.timeout, p, a.lock)  # the executed copy replaces the blank one: open it to see the outputs
             ok = secs <= 60*a.max_minutes
             print(f"{p.parent.name:8s} {p.name:40s} {secs:6.1f} s{'' if ok else '  OVER ' + str(a.max_minutes) + ' min'}", flush=True)
             if not ok: failed.append(p)
+            elif dest is not None:
+                store_copy(nbformat.read(p, as_version=4), dest/('answers' if p.parent.name == 'teacher' else '')/p.name, p.parent.name,
+                           root/'nbs'/'tutorials'/p.name)
         except Exception as e:
             print(f"{p.parent.name:8s} {p.name:40s} FAILED: {str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__}", flush=True)
             failed.append(p)
-    if a.execute:
-        for p in written: run(p, store=p)  # the executed copy replaces the blank one: open it to see the outputs
-    if a.executed:
-        dest = Path(a.executed); dest.mkdir(parents=True, exist_ok=True)
-        docs = write_versions(out, kinds=('docs',), only=only)
-        for p in docs: run(p, store=dest/p.name)
+    if a.execute or dest is not None:
+        cache = Path(tempfile.mkdtemp(prefix='taskdisc-course-cache-'))
+        old = os.environ.get('TASKDISC_CACHE')
+        os.environ['TASKDISC_CACHE'] = str(cache)  # shared by every notebook of this invocation (see the docstring)
+        try:
+            for p in written: run(p)
+        finally:
+            if old is None: os.environ.pop('TASKDISC_CACHE', None)
+            else: os.environ['TASKDISC_CACHE'] = old
+            shutil.rmtree(cache, ignore_errors=True)
     if failed:
         print(f"{len(failed)} failed: {', '.join(f'{p.parent.name}/{p.name}' for p in failed)}", file=sys.stderr)
         sys.exit(1)
