@@ -4,9 +4,9 @@
 
 # %% ../nbs/00b_folders.ipynb #d58eef1f
 from __future__ import annotations
-import hashlib, os, re, tarfile, warnings
+import hashlib, os, pickle, re, tarfile, warnings
 from pathlib import Path
-import torch
+import numpy as np, torch
 from torch import Tensor
 from fastcore.all import *
 from .data import ImageData
@@ -14,7 +14,8 @@ from .files import atomic_write, cache_dir
 
 # %% auto #0
 __all__ = ['image_exts', 'split_names', 'decode_image_bytes', 'resize_image', 'default_size', 'parse_layout', 'heldout_split',
-           'load_image_folder', 'fastai_image_urls', 'untar_named']
+           'column_attrs', 'load_image_folder', 'cifar_batches_dir', 'load_cifar_batches', 'fastai_image_urls',
+           'untar_named']
 
 # %% ../nbs/00b_folders.ipynb #69a01d44
 image_exts = ('.png','.jpg','.jpeg','.bmp','.gif','.webp','.tif','.tiff')
@@ -102,6 +103,26 @@ def heldout_split(y:Tensor, # class label of each image
         is_test[idx[torch.randperm(len(idx), generator=g)[:n]]] = True
     return is_test
 
+# %% ../nbs/00b_folders.ipynb #f0b1a002
+def column_attrs(cols:dict, # `{column name: values, one per image}`
+                 src='data', # where they come from, for error messages
+                )->dict: # `{name: numpy array}`: integers, or strings
+    "Extra columns as image attributes: whole numbers as `int64`, the rest as strings; one value, or missing values, fail in one line"
+    out = {}
+    for k,v in cols.items():
+        v = np.asarray(v)
+        miss = np.array([x is None or (isinstance(x, float) and x != x) for x in v.tolist()], dtype=bool)
+        if miss.any(): raise ValueError(f"{src}: attribute column {k!r} has no value for {int(miss.sum())} images "
+                                        f"(e.g. image {int(miss.argmax())}); fill them in or drop the column")
+        if v.dtype.kind == 'f' and (v == np.round(v)).all(): v = v.astype(np.int64)
+        v = v.astype(np.int64) if v.dtype.kind in 'iub' else v.astype(str)
+        if len(v) and (v == v[0]).all():
+            raise ValueError(f"{src}: attribute column {k!r} has one value ({v[0].item()!r}) for every image, so it tells no image from "
+                             "another; drop the column")
+        out[str(k)] = v
+    return out
+
+
 # %% ../nbs/00b_folders.ipynb #ea0c5e89
 def _walk(path:Path)->list:
     "`(relative path, full path, stat)` of the image files under `path`, by path; hidden files and folders skipped"
@@ -131,7 +152,7 @@ def _from_layout(paths:list, getters:list, src)->list:
 
 def _folder_source(path:Path):
     files = _walk(path)
-    return _stamp(files),lambda: _from_layout([r for r,_,_ in files], [Path(f).read_bytes for _,f,_ in files], path)
+    return _stamp(files),lambda: _from_layout([r for r,_,_ in files], [Path(f).read_bytes for _,f,_ in files], path),{}
 
 def _tgz_source(path:Path):
     st = path.stat()
@@ -144,7 +165,7 @@ def _tgz_source(path:Path):
             raise ValueError(f"{path} is not a readable .tgz archive ({e}); download it again or point to the unpacked folder") from None
         ms.sort()
         return _from_layout([n for n,_ in ms], [(lambda b=b: b) for _,b in ms], path)
-    return f"{st.st_size}|{st.st_mtime_ns}",items
+    return f"{st.st_size}|{st.st_mtime_ns}",items,{}
 
 def _csv_source(path:Path):
     import pandas as pd
@@ -162,7 +183,10 @@ def _csv_source(path:Path):
     files = [(f, str(p), p.stat()) for f,p in zip(fns, full)]
     is_test = df['is_valid'].astype(bool).tolist() if 'is_valid' in df else [None]*len(df)
     items = [(f, str(l), t, Path(p).read_bytes) for (f,p,_),l,t in zip(files, df.iloc[:,1], is_test)]
-    return f"{path.stat().st_mtime_ns}|{path.stat().st_size}\n{_stamp(files)}",lambda: items
+    extra = [c for c in df.columns[2:] if c != 'is_valid']  # the images' attributes
+    attrs = column_attrs({c: df[c].to_numpy() for c in extra}, path)
+    cols = f"|attributes {extra}" if extra else ''  # a cache made before the attributes were read is not reused
+    return f"{path.stat().st_mtime_ns}|{path.stat().st_size}{cols}\n{_stamp(files)}",lambda: items,attrs
 
 # %% ../nbs/00b_folders.ipynb #cfb89cd1
 def _check_classes(labels:list, src):
@@ -171,7 +195,7 @@ def _check_classes(labels:list, src):
         raise ValueError(f"{src} holds one class ({classes[0]!r}); add a sub-folder (or CSV label) per class, at least 2 classes")
     return classes
 
-def _build(items:list, src, size=None, method='crop', max_size=64, valid_pct=0.2, seed=0)->dict:
+def _build(items:list, src, size=None, method='crop', max_size=64, valid_pct=0.2, seed=0, attrs:dict=None)->dict:
     "Decode, split and resize the items: the dict of tensors that is cached"
     from fastprogress.fastprogress import progress_bar
     if not items: raise ValueError(f"{src} holds no image files ({', '.join(image_exts)}) in a layout taskdisc reads; point to a "
@@ -197,7 +221,8 @@ def _build(items:list, src, size=None, method='crop', max_size=64, valid_pct=0.2
     c = 1 if all(i.shape[0] == 1 for i in imgs) else 3
     x = torch.stack([resize_image(i.expand(c,-1,-1), size, method) for i in imgs])
     notes = [f"{src}: skipped {len(bad)} unreadable image files (e.g. {', '.join(bad[:3])})"] if bad else []
-    return dict(x=x, y=y, classes=classes, is_test=is_test, files=[r for r,_,_,_ in items], notes=notes)
+    attrs = {k: np.asarray(v)[ok].tolist() for k,v in (attrs or {}).items()}  # plain lists: the cache is read with weights_only
+    return dict(x=x, y=y, classes=classes, is_test=is_test, files=[r for r,_,_,_ in items], notes=notes, attrs=attrs)
 
 # %% ../nbs/00b_folders.ipynb #3bf33c8d
 def load_image_folder(path:str|Path, # folder, `.tgz` or `.csv`; `~` is expanded
@@ -215,7 +240,7 @@ def load_image_folder(path:str|Path, # folder, `.tgz` or `.csv`; `~` is expanded
         raise FileNotFoundError(f"{path} does not exist; pass a folder of images, a .tgz of one, or a .csv of file names and labels")
     name = name or path.name.split('.')[0]
     kind = _csv_source if path.suffix.lower() == '.csv' else _folder_source if path.is_dir() else _tgz_source
-    stamp,items = kind(path)
+    stamp,items,attrs = kind(path)
     opts = dict(size=size, method=method, max_size=max_size, valid_pct=valid_pct, seed=seed)
     src_id = hashlib.sha1(f"{path.resolve()}|{sorted(opts.items())}".encode()).hexdigest()[:8]  # this source, read this way
     key = hashlib.sha1(f"v3|{stamp}".encode()).hexdigest()[:12]  # its content (v3: square default size)
@@ -224,10 +249,10 @@ def load_image_folder(path:str|Path, # folder, `.tgz` or `.csv`; `~` is expanded
     cf = cache_dir()/f"{prefix}{key}.pt"
     d = _read_cache(cf) if cache and cf.exists() else None
     if d is None:
-        d = _build(items(), path, **opts)
+        d = _build(items(), path, attrs=attrs, **opts)
         if cache: _save_cache(d, cf, prefix)
     for n in d['notes']: warnings.warn(n)
-    return ImageData(d['x'], d['y'], d['classes'], d['is_test'], name)
+    return ImageData(d['x'], d['y'], d['classes'], d['is_test'], name, attrs={k: np.asarray(v) for k,v in d.get('attrs', {}).items()})
 
 def _read_cache(cf:Path)->dict:
     "The cached tensors, or `None` (with a warning, the file deleted) when the file cannot be read: it is then rebuilt"
@@ -245,6 +270,48 @@ def _save_cache(d:dict, cf:Path, prefix:str):
     atomic_write(cf, lambda p: torch.save({k:v for k,v in d.items() if k != 'files'}, p))  # the names are in the split CSV (60,000: 0.2 s)
     for f in cf.parent.glob(f"{prefix}*"):
         if f not in (cf, split): f.unlink(missing_ok=True)
+
+# %% ../nbs/00b_folders.ipynb #f0b1a005
+_cifar_batches = [f'data_batch_{i}' for i in range(1,6)] + ['test_batch']
+
+class _ArrayUnpickler(pickle.Unpickler):
+    "Builds numpy arrays and plain Python values only: a pickle that would run anything else fails"
+    ok = {('numpy.core.multiarray', '_reconstruct'), ('numpy._core.multiarray', '_reconstruct'), ('numpy', 'ndarray'), ('numpy', 'dtype'),
+          ('_codecs', 'encode'), ('numpy.core.multiarray', 'scalar'), ('numpy._core.multiarray', 'scalar')}
+    def find_class(self, module, name):
+        if (module, name) in self.ok: return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not an array")
+
+def _unpickle(f:Path)->dict:
+    try:
+        with open(f, 'rb') as fh: return _ArrayUnpickler(fh, encoding='latin1').load()
+    except (pickle.UnpicklingError, EOFError, OSError, ValueError, TypeError) as e:
+        raise ValueError(f"{f} is not a CIFAR-10 batch file ({e}); download cifar-10-python.tar.gz again and unpack it") from None
+
+def cifar_batches_dir(path:Path)->Path|None:
+    "`path`, or its `cifar-10-batches-py/`, when it holds torchvision's CIFAR-10 files; else `None`"
+    for p in (Path(path), Path(path)/'cifar-10-batches-py'):
+        if p.is_dir() and (p/'batches.meta').is_file() and (p/'data_batch_1').is_file(): return p
+    return None
+
+def load_cifar_batches(path:str|Path, # `cifar-10-batches-py/`, or the folder holding it (torchvision's `root`)
+                       name:str='cifar10', # data set name: 'cifar10' gets the CIFAR-10 presets
+                      )->ImageData:
+    "torchvision's CIFAR-10 files as an `ImageData`: the 50,000 training images in torchvision's order, then the 10,000 held out"
+    p = cifar_batches_dir(Path(path).expanduser())
+    if p is None: raise FileNotFoundError(f"{path} holds no cifar-10-batches-py files (batches.meta, data_batch_1..5, test_batch)")
+    missing = [b for b in _cifar_batches if not (p/b).is_file()]
+    if missing: raise FileNotFoundError(f"{p} lacks {', '.join(missing)}; unpack cifar-10-python.tar.gz again")
+    bs = [_unpickle(p/b) for b in _cifar_batches]
+    if not all(isinstance(b, dict) and {'data','labels'} <= set(b) for b in bs):
+        raise ValueError(f"{p}: a batch file has no 'data' and 'labels'; is it the Python version of CIFAR-10?")
+    x = torch.from_numpy(np.concatenate([np.asarray(b['data'], dtype=np.uint8) for b in bs])).reshape(-1, 3, 32, 32)
+    y = torch.tensor([int(l) for b in bs for l in b['labels']])
+    meta = _unpickle(p/'batches.meta')
+    classes = [str(c) for c in meta['label_names']] if isinstance(meta, dict) and 'label_names' in meta else [str(i) for i in range(10)]
+    n_test = len(bs[-1]['labels'])
+    return ImageData(x, y, classes, torch.arange(len(y)) >= len(y) - n_test, name)
+
 
 # %% ../nbs/00b_folders.ipynb #ff81d516
 def fastai_image_urls()->dict:
