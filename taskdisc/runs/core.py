@@ -14,6 +14,7 @@ from torch import Tensor
 import matplotlib.pyplot as plt
 from fastcore.all import *
 from ..files import atomic_write, FolderLock
+from ..tracking import Tracker, current_loggers
 from ..data import ImageData, sample_split
 from ..sources import get_data
 from ..tasks import baseline_tasks, save_tasks, load_tasks
@@ -26,8 +27,9 @@ from ..agreement import agreement_scores
 from ..viz import plot_agreement, plot_tasks
 
 # %% auto #0
-__all__ = ['RunFolder', 'tasks_from_run', 'topk_table', 'score_with_baselines', 'estimate_seconds', 'read_config', 'run_dataset',
-           'check_out', 'check_run_data', 'Run', 'start_run']
+__all__ = ['RunFolder', 'tasks_from_run', 'topk_table', 'examples_table', 'load_examples', 'split_examples',
+           'score_with_baselines', 'estimate_seconds', 'read_config', 'run_dataset', 'check_out', 'check_run_data',
+           'Run', 'start_run']
 
 # %% ../../nbs/19_runs.core.ipynb #e81b0ce4
 class RunFolder:
@@ -36,6 +38,7 @@ class RunFolder:
                  main:bool=None): # whether this process writes; default `taskdisc.distributed.is_main()`
         self.path = Path(out) if out else Path(f"taskdisc-{kind}-{datetime.now():%Y%m%d-%H%M%S}")
         self.t0,self.main = time.time(),is_main() if main is None else main
+        self.tracker = None  # a `taskdisc.tracking.Tracker` that also receives the tables, figures and settings written
     def __enter__(self):
         if self.main: self.path.mkdir(parents=True, exist_ok=True)
         return self
@@ -47,10 +50,16 @@ class RunFolder:
     def write(self, name:str, write:callable)->Path:
         "`write(tmp_path)`, then the file renamed to `name` in the folder: whole or absent (`atomic_write`); on ranks other than 0, nothing"
         return atomic_write(self.path/name, write) if self.main else self.path/name
-    def save_json(self, name:str, d:dict)->Path: return self.write(name, lambda p: p.write_text(json.dumps(d, indent=1, default=str)))
-    def save_csv(self, name:str, df:pd.DataFrame)->Path: return self.write(name, lambda p: df.to_csv(p, index=False))
+    def save_json(self, name:str, d:dict)->Path:
+        if self.tracker and name == 'config.json': self.tracker.log_config(d)
+        return self.write(name, lambda p: p.write_text(json.dumps(d, indent=1, default=str)))
+    def save_csv(self, name:str, df:pd.DataFrame)->Path:
+        if self.tracker: self.tracker.log_table(Path(name).stem, df)
+        return self.write(name, lambda p: df.to_csv(p, index=False))
     def save_fig(self, name:str, fig:plt.Figure, dpi:int=100)->Path:
-        try: return self.write(name, lambda p: fig.savefig(p, dpi=dpi, format=Path(name).suffix[1:]))
+        try:
+            if self.tracker: self.tracker.log_figure(Path(name).stem, fig)
+            return self.write(name, lambda p: fig.savefig(p, dpi=dpi, format=Path(name).suffix[1:]))
         finally: plt.close(fig)
 
 # %% ../../nbs/19_runs.core.ipynb #d8630b3d
@@ -117,13 +126,79 @@ def save_probs(self:RunFolder,
     df = topk_table(names, probs, idx, k) if k else None
     return [self.write('probs.npz', write)] + ([self.write('topk.csv', lambda p: df.to_csv(p, index=False))] if k else [])
 
+# %% ../../nbs/19_runs.core.ipynb #caaf28ec
+def _images(data:ImageData, pos)->pd.DataFrame:
+    "The columns of the images at positions `pos` of `data`: source index, class, one per attribute"
+    if bad := [k for k in data.attrs if k in ('idx', 'class')]:
+        raise ValueError(f"attributes named {bad} hide the image's columns; rename them")
+    pos = np.asarray(pos)
+    attrs = {k: np.asarray(v)[pos] for k,v in data.attrs.items()}
+    return pd.DataFrame({'idx': data.src_idx.numpy()[pos], 'class': data.y.numpy()[pos], **attrs})
+
+def examples_table(data:ImageData, # the images
+                   holdout_idx, # positions in `data` of the held-out images
+                   tasks:list, # the tasks, one per row of `probs`
+                   probs, # `(n_tasks, 2, N, C)` class probabilities of each task's two networks on the held-out images
+                   soft=None, # `(n, len(data))` soft labels (probability of class 1) of the first `n` tasks; the others have none
+                   per_task:pd.DataFrame=None, # columns to add to each task's rows, indexed by task name (e.g. map coordinates)
+                  )->pd.DataFrame:
+    "One row per held-out image and task: the image (index, class, attributes), the task's labels, the pair's probabilities and agreement"
+    ho = torch.as_tensor(holdout_idx).long()
+    names,probs,src = _task_probs([t.name for t in tasks], probs, data.src_idx[ho])
+    (T,_,N,_),h = probs.shape,ho.numpy()
+    labels = np.stack([t(data)[ho].numpy() for t in tasks]) if T else np.zeros((0, N), int)  # `(T, N)`
+    image = _images(data, h)
+    df = pd.concat([pd.DataFrame(dict(task=np.repeat(names, N), family=np.repeat([t.family for t in tasks], N))),
+                    image.iloc[np.tile(np.arange(N), T)].reset_index(drop=True)], axis=1)
+    sl = np.full((T, N), np.nan, np.float32)
+    if soft is not None: s = torch.as_tensor(soft)[:, ho].float().numpy(); sl[:len(s)] = s
+    p = np.take_along_axis(probs, labels[:, None, :, None].clip(0, probs.shape[-1]-1), -1)[..., 0]  # `(T, 2, N)`: p(label)
+    pred = probs.argmax(-1)
+    df = df.assign(label=labels.ravel(), soft_label=sl.ravel(), prob_1=p[:,0].ravel(), prob_2=p[:,1].ravel(),
+                   pred_1=pred[:,0].ravel(), pred_2=pred[:,1].ravel(), agree=(pred[:,0] == pred[:,1]).ravel())
+    return df if per_task is None else df.join(per_task, on='task')
+
+@patch
+def save_examples(self:RunFolder, df:pd.DataFrame)->Path:
+    "Write the run's per-image table as `examples.parquet`, whole or not at all"
+    return self.write('examples.parquet', lambda p: df.to_parquet(p, index=False))
+
+def load_examples(run:str|Path, # a run folder (or its `examples.parquet`)
+                 )->pd.DataFrame:
+    "The per-image table of a run (`examples_table`), as a DataFrame"
+    f = Path(run); f = f/'examples.parquet' if f.is_dir() else f
+    if not f.is_file(): raise FileNotFoundError(f"{f} does not exist; pass a folder of a run made by this version of taskdisc")
+    return pd.read_parquet(f)
+
+def split_examples(data:ImageData, # the images
+                   targets:list, # the target tasks
+                   disc:list, # the tasks the splits follow
+                   splits:dict, # `{(target, split): (train_idx, test_idx)}` of `taskdisc.splits.evaluate_splits`
+                   preds:dict, # `{(target, split): first network's test predictions}`, the same function's
+                  )->pd.DataFrame:
+    "One row per image and split: target, split, kind, the image, its target and split-task labels, its side, the test prediction"
+    by,names = {t.name: t for t in [*targets, *disc]},{t.name for t in disc}
+    res = []
+    for (t,sp),(tr,te) in splits.items():
+        d = by[sp] if sp in names else by[sp.removeprefix('random-')]  # a random split of the same sizes as `d`'s
+        pos = torch.cat([torch.as_tensor(tr), torch.as_tensor(te)]).long()
+        pred = np.concatenate([np.full(len(tr), -1), torch.as_tensor(preds[(t,sp)]).numpy()])  # -1: a training image
+        lab = by[t](data)[pos].numpy()
+        kind = 'adversarial' if sp in names else 'random'
+        res.append(pd.concat([pd.DataFrame(dict(target=t, split=sp, kind=kind), index=range(len(pos))), _images(data, pos.numpy()),
+                              pd.DataFrame(dict(label=lab, split_task=d.name, split_label=d(data)[pos].numpy(),
+                                                side=np.repeat(['train','test'], [len(tr), len(te)]), pred=pred,
+                                                correct=np.where(pred >= 0, pred == lab, np.nan)))], axis=1))
+    return pd.concat(res, ignore_index=True) if res else pd.DataFrame()
+
 # %% ../../nbs/19_runs.core.ipynb #dd302eb8
 def score_with_baselines(tasks:list, # tasks to score (may be empty)
                          data:ImageData, proto, # the images, and the `Protocol` of the scores
                          n_human:int=8, n_random:int=8, # human-labelled and random-labelled tasks scored with them
                          seed:int=0, show:bool=True,
-                         run:RunFolder=None, # with a run folder: write `as.csv`, `as_hist.png`, `probs.npz` and `topk.csv` into it
+                         run:RunFolder=None, # with a run folder: write `as.csv`, `as_hist.png`, `probs.npz`, `topk.csv`, `examples.parquet`
                          title:str='', # title of the histogram
+                         soft=None, # `(len(tasks), len(data))` soft labels of `tasks` (probability of class 1), for `examples.parquet`
                         )->pd.DataFrame:
     "Agreement scores of `tasks`, then of `n_human` human and `n_random` random-labelled tasks; under `torchrun` sharded, rank 0 writes"
     tasks = list(tasks) + list(baseline_tasks(data, n_human, n_random, seed))
@@ -131,6 +206,7 @@ def score_with_baselines(tasks:list, # tasks to score (may be empty)
     if run is not None:
         run.save_scores(df, title)
         run.save_probs(df.task.tolist(), probs, data.src_idx[ho])
+        run.save_examples(examples_table(data, ho, tasks, probs, soft))
     return df
 
 # %% ../../nbs/19_runs.core.ipynb #b4cd7072
@@ -184,7 +260,7 @@ def check_out(path:Path, # the run folder
     if not path.is_dir() or not [p for p in path.iterdir() if not p.name.startswith('.')]: return
     cmd = read_config(path).get('command')
     if cmd is None: raise ValueError(f"{path} is not empty and holds no taskdisc run; {what}")
-    if not (cmd == kind == 'discover'): raise ValueError(f"{path} holds the results of a `{cmd}` run; {what}")
+    if not (cmd == kind and kind in ('discover', 'pretrain')): raise ValueError(f"{path} holds the results of a `{cmd}` run; {what}")
 
 def check_run_data(run:str|Path, # a discovery run folder (or a task CSV inside one)
                    data:ImageData, # the images its tasks are to label
@@ -217,6 +293,20 @@ class Run:
         data = {} if self.identity is None else dict(data=self.identity)
         return self.folder.save_json('config.json', dict(command=self.kind, args=self.args, **data, **spec, runtime=self.runtime.to_dict(),
                                                          seconds=self.seconds, **extra))
+    @property
+    def tracker(self)->Tracker: return self.folder.tracker
+    def log_cbs(self, name:str)->list:
+        "fastai callbacks that send a `Learner`'s fit named `name` to the run's experiment trackers (`Tracker.cbs`); none without `--log`"
+        return self.tracker.cbs(name) if self.tracker else []
+
+@contextmanager
+def _tracking(run:Run):
+    "The run's `Tracker` under `logs/` while inside, if loggers were asked for (`use_loggers`, `--log`); the main process's only"
+    kinds = current_loggers() if run.folder.main else ()
+    run.folder.tracker = Tracker(run.path/'logs', kinds, f"{run.kind}-{run.path.name}", run.args) if kinds else None
+    try: yield
+    finally:
+        if run.folder.tracker: run.folder.tracker.close(); run.folder.tracker = None
 
 @contextmanager
 def start_run(kind:str, # the command: 'as', 'discover', 'split', 'map', 'robust' or 'calibrate'
@@ -247,7 +337,7 @@ def start_run(kind:str, # the command: 'as', 'discover', 'split', 'map', 'robust
     new = not run.path.exists()
     if run.folder.main: check_out(run.path, kind)
     try:
-        with (FolderLock(run.path, f"taskdisc {kind}") if run.folder.main else nullcontext()), run.folder: yield run
+        with (FolderLock(run.path, f"taskdisc {kind}") if run.folder.main else nullcontext()), run.folder, _tracking(run): yield run
     except BaseException:  # a folder this run made goes, unless it holds a checkpoint to resume from
         if new and run.folder.main and run.path.is_dir() and not (run.path/'checkpoint.pt').exists(): shutil.rmtree(run.path)
         raise

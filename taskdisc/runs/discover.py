@@ -69,7 +69,8 @@ def run_discover(dataset:str=None, # a data set name, or an image folder, archiv
     with start_run('discover', dataset, out, size, args, spec, None, n_heads, 'heads', n_scored, show) as run:
         data,proto,cfg = run.data,run.spec.protocol,run.spec.discovery
         heads = lambda learn: learn.head_tasks(data, heads=range(min(3, cfg.n_heads)), prefix='head', warn=False)[0]
-        learn = discovery_learner(data, cfg, run.path, ckpt_every, cbs=[ASEval(data, heads, as_every, proto, seed)] if as_every else None)
+        cbs = ([ASEval(data, heads, as_every, proto, seed)] if as_every else []) + run.log_cbs('discovery')  # `--log`: the trackers
+        learn = discovery_learner(data, cfg, run.path, ckpt_every, cbs=cbs)
         run.save_config()  # after the learner resumed (or refused) the run's checkpoint
         try:
             if show: learn.fit_steps()
@@ -77,10 +78,11 @@ def run_discover(dataset:str=None, # a data set name, or an image folder, archiv
                 with learn.no_bar(), learn.no_logging(): learn.fit_steps()
             t1 = time.time()
             run.folder.write('tasknet.pt', lambda p: torch.save(learn.model.tasknet.state_dict(), p))
+            run.folder.save_csv('discovery_log.csv', pd.DataFrame(learn.discovery_log))  # a row per meta-step
             tasks,probs = learn.head_tasks(data)
             run.folder.save_tasks(tasks, data, probs, [t.name for t in tasks])
             df = score_with_baselines(tasks[:2] if smoke else tasks, data, proto, n_human, n_random, seed, show, run.folder,
-                                      f"{data.name}: agreement score per family")
+                                      f"{data.name}: agreement score per family", soft=probs[:2] if smoke else probs)
             run.folder.save_fig('curves.png', learn.plot_log())
         except Interrupted as e:  # the checkpoint holds every finished meta-step
             where = e.message or f"interrupted after meta-step {learn.meta_step}"

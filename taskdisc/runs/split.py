@@ -10,7 +10,7 @@ from ..data import sample_split
 from ..splits import split_targets, evaluate_splits, split_summary, save_split, save_partition
 from ..viz import plot_split
 from ..settings import in_range
-from .core import start_run, tasks_from_run, check_run_data, run_dataset
+from .core import start_run, tasks_from_run, check_run_data, run_dataset, split_examples
 
 # %% auto #0
 __all__ = ['run_split']
@@ -55,6 +55,7 @@ def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`id
         if not len(df): raise ValueError("no split could be built: every discovered task equals a target task or its complement")
         f = run.folder
         f.save_csv('splits.csv', df)
+        f.save_examples(split_examples(data, targets, disc, splits, preds))  # a row per image and split
         adversarial = set(map(tuple, df[df.kind == 'adversarial'][['target','split']].values))
         for (t,sp),(tr,te) in splits.items():
             f.write(f"splits/{_fname(t)}__{_fname(sp)}.json", lambda p: save_split(p, data, tr, te, target=t, split=sp))
