@@ -4,14 +4,15 @@
 
 # %% ../nbs/02_models.ipynb #f501d13d
 from __future__ import annotations
+import difflib, functools
 import torch
 from torch import nn
 import torch.nn.functional as F
 from fastcore.all import *
 
 # %% auto #0
-__all__ = ['archs', 'bn2d', 'conv_bn', 'SmallCNN', 'BasicBlock', 'ResNet18', 'MLP', 'Attention', 'Block', 'ViT', 'get_model',
-           'n_params']
+__all__ = ['archs', 'bn2d', 'conv_bn', 'SmallCNN', 'BasicBlock', 'ResNet18', 'MLP', 'Attention', 'Block', 'ViT', 'batch_stats_bn',
+           'timm_model', 'check_arch', 'get_model', 'n_params']
 
 # %% ../nbs/02_models.ipynb #ec170b31
 def bn2d(c:int)->nn.BatchNorm2d:
@@ -102,23 +103,73 @@ class ViT(nn.Module):
         x = self.embed(x).flatten(2).transpose(1,2) + self.pos
         return self.head(self.norm(self.blocks(x)).mean(1))
 
+# %% ../nbs/02_models.ipynb #b2a0c002
+def batch_stats_bn(m:nn.Module)->nn.Module:
+    "`m` with every BatchNorm using batch statistics, as `bn2d`: running buffers dropped"
+    for b in m.modules():
+        if isinstance(b, nn.modules.batchnorm._BatchNorm):
+            b.track_running_stats = False
+            b.running_mean = b.running_var = b.num_batches_tracked = None
+    return m
+
+@functools.lru_cache(maxsize=64)
+def _timm_takes(name:str, c:int, img_size:int, kw:tuple):
+    "`img_size` if the model takes it, else `None`; a one-line `ValueError` if it cannot run on `c`x`img_size`x`img_size` images"
+    import timm
+    for extra in (dict(img_size=img_size), {}):
+        try: m = timm.create_model(name, pretrained=False, num_classes=2, in_chans=c, **extra, **dict(kw))
+        except TypeError: continue  # no `img_size` in its constructor
+        try:
+            with torch.no_grad(): batch_stats_bn(m).eval()(torch.zeros(2, c, img_size, img_size))
+        except Exception as e: raise ValueError(f"timm:{name} cannot take {c}x{img_size}x{img_size} images "
+                                                f"({str(e).splitlines()[0][:100]}); pick another timm model or resize the images") from None
+        return extra.get('img_size')
+    raise ValueError(f"timm:{name} does not take the settings {dict(kw)}; check its constructor's arguments")
+
+def timm_model(name:str, # a timm model name, e.g. 'resnet10t' or 'mobilenetv3_small_050'
+               n_in:int, # image channels
+               n_out:int, # outputs
+               img_size:int=32, # height (= width) of the images
+               **kwargs, # passed to `timm.create_model`, e.g. `drop_rate`
+              )->nn.Module:
+    "timm's `name` with random weights for `n_in`-channel images and `n_out` outputs, its BatchNorm on batch statistics"
+    import timm
+    sz = _timm_takes(name, n_in, img_size, tuple(sorted(kwargs.items())))
+    m = timm.create_model(name, pretrained=False, num_classes=n_out, in_chans=n_in, **({} if sz is None else dict(img_size=sz)), **kwargs)
+    return batch_stats_bn(m)
+
+
 # %% ../nbs/02_models.ipynb #fa139ca6
 archs = {'cnn': SmallCNN, 'resnet18': ResNet18, 'mlp': MLP, 'vit': ViT}
 
-def get_model(arch:str, # one of `archs`: 'cnn', 'resnet18', 'mlp', 'vit'
+def check_arch(arch:str)->str:
+    "`arch` if it names an architecture (one of `archs`, or 'timm:NAME' of a model timm has), else a one-line `ValueError`"
+    if not isinstance(arch, str): raise ValueError(f"an architecture is a name, got {type(arch).__name__}")
+    if arch.startswith('timm:'):
+        import timm
+        name = arch[5:]
+        if not timm.is_model(name):
+            close = difflib.get_close_matches(name, timm.list_models(), n=3)
+            raise ValueError(f"timm has no model {name!r}" + (f"; did you mean {', '.join('timm:'+c for c in close)}?" if close else
+                             "; list them with timm.list_models('*resnet*')"))
+    elif arch not in archs: raise ValueError(f"unknown architecture {arch!r}; use one of {list(archs)} or 'timm:NAME' (a timm model)")
+    return arch
+
+def get_model(arch:str, # one of `archs` ('cnn', 'resnet18', 'mlp', 'vit'), or 'timm:NAME' for any `timm` model
               shape:tuple, # image shape `(channels, height, width)`
               n_out:int=2, # number of outputs (classes of the task)
               seed:int=None, # seed of the initial weights; `None` uses the global random state
-              **kwargs, # passed to the architecture, e.g. `widths` for 'cnn' or `width` for 'resnet18'
+              **kwargs, # passed to the architecture, e.g. `widths` for 'cnn', `width` for 'resnet18', `drop_rate` for a timm model
              )->nn.Module:
     "A freshly initialized network of architecture `arch` for images of `shape`"
-    if arch not in archs: raise ValueError(f"unknown architecture {arch!r}; use one of {list(archs)}")
+    check_arch(arch)
     c,h,w = shape
     if h != w: raise ValueError(f"images must be square, got {h}x{w}")
-    if seed is None: return archs[arch](c, n_out, img_size=h, **kwargs)
+    make = partial(timm_model, arch[5:]) if arch.startswith('timm:') else archs[arch]
+    if seed is None: return make(c, n_out, img_size=h, **kwargs)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        return archs[arch](c, n_out, img_size=h, **kwargs)
+        return make(c, n_out, img_size=h, **kwargs)
 
 def n_params(m:nn.Module)->int:
     "Number of parameters of `m`"

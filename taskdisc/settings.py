@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, asdict, replace, fields
 from pathlib import Path
 from fastcore.all import *
 from .data import ImageData, check_augment
-from .models import archs
+from .models import check_arch
 from .files import atomic_write
 
 # %% auto #0
@@ -101,7 +101,7 @@ class Protocol:
     def check(self)->Protocol:
         "`self` if every setting can work, else a one-line `ValueError`"
         check_types(self)
-        if self.arch not in archs: raise ValueError(f"unknown architecture {self.arch!r}; use one of {list(archs)}")
+        check_arch(self.arch)
         check_augment(self.augment)
         check_policy_name(self.precision, precisions)
         in_range(1, n_train=self.n_train, n_holdout=self.n_holdout, bs=self.bs, max_epochs=self.max_epochs, n_pairs=self.n_pairs)
@@ -160,8 +160,7 @@ class DiscoveryConfig:
             raise ValueError(f"{self.n_heads} heads cannot be orthogonal in {self.h_dim} dims; raise h_dim or lower n_heads")
         if self.bs < (4 if self.split_batch else 2):
             raise ValueError(f"bs={self.bs} is too small: the uniformity loss needs 2 images per batch and split_batch 2 per network")
-        for a in (self.arch, self.inner_arch):
-            if a not in archs: raise ValueError(f"unknown architecture {a!r}; use one of {list(archs)}")
+        for a in (self.arch, self.inner_arch): check_arch(a)
         check_policy_name(self.precision)  # the device's support is checked when training
         if self.n_train < self.bs:
             raise ValueError(f"n_train={self.n_train} training images cannot fill one batch of bs={self.bs}; lower bs")
@@ -194,7 +193,7 @@ class InvarianceConfig:
     def check(self)->InvarianceConfig:
         "`self` if every setting can work, else a one-line `ValueError`"
         check_types(self)
-        if self.arch not in archs: raise ValueError(f"unknown architecture {self.arch!r}; use one of {list(archs)}")
+        check_arch(self.arch)
         check_policy_name(self.precision)
         in_range(1, bs=self.bs, steps=self.steps); in_range(above=0, lr=self.lr); in_range(0, l2=self.l2)
         return self
@@ -278,7 +277,7 @@ def derive_protocol(data:ImageData, # the images
     if n_train < 8 or n_holdout < 2:
         raise ValueError(f"{data.name}: {len(data)} images are too few for an agreement score; use at least 40")
     bs = 128 if n_train >= 1024 else max(16, _pow2(n_train/8))
-    net = dict(widths=(16,32,64), head='flat', in_pool=max(1, round(side/16)))
+    net = dict(widths=(16,32,64), head='flat', in_pool=max(1, round(side/16))) if overrides.get('arch') in (None, 'cnn') else {}
     return get_protocol(None, **{**dict(arch='cnn', arch_kwargs=net, n_train=n_train, n_holdout=n_holdout, bs=bs), **given(overrides)})
 
 # %% ../nbs/02a_settings.ipynb #5edc15fc

@@ -5,6 +5,7 @@
 # %% ../nbs/04_tasknet.ipynb #1cc246b9
 from __future__ import annotations
 import copy, warnings
+from pathlib import Path
 import torch
 from torch import nn, Tensor
 from fastcore.all import *
@@ -13,13 +14,16 @@ from .tasks import Task, LabelTask
 from .models import get_model
 
 # %% auto #0
-__all__ = ['split_head', 'orthogonal_heads', 'TaskNet', 'frozen_copy', 'task_labels', 'TaskNetTask', 'discovered_tasks',
-           'head_tasks']
+__all__ = ['split_head', 'orthogonal_heads', 'TaskNet', 'load_encoder', 'frozen_copy', 'task_labels', 'TaskNetTask',
+           'discovered_tasks', 'head_tasks']
 
 # %% ../nbs/04_tasknet.ipynb #a58722bf
 def split_head(model:nn.Module, # a network from `taskdisc.models.get_model`
               )->tuple: # `(model, n_features)`: the network without its head, the head's input size
-    "Replace the last `nn.Linear` of `model` with `nn.Identity`, so it returns its penultimate features"
+    "Replace the last `nn.Linear` of `model` with `nn.Identity`, so it returns its penultimate features (timm: `reset_classifier(0)`)"
+    if hasattr(model, 'reset_classifier') and hasattr(model, 'num_features'):  # a timm model: its own way to drop the classifier
+        model.reset_classifier(0)
+        return model,getattr(model, 'head_hidden_size', None) or model.num_features
     names = [n for n,m in model.named_modules() if isinstance(m, nn.Linear)]
     if not names: raise ValueError(f"{type(model).__name__} has no nn.Linear head to replace")
     n_feat = model.get_submodule(names[-1]).in_features
@@ -84,6 +88,49 @@ class TaskNet(nn.Module):
         "Label of every task, $\\mathbb{1}[\\ell_k(x) > 0]$, shape `(n, n_heads)`"
         return (self(x) > 0).long()
     def __repr__(self): return f"TaskNet({self.arch!r}, {self.n_heads} heads in {self.h_dim} dims, temp={self.temp})"
+
+# %% ../nbs/04_tasknet.ipynb #c4e10002
+_bn_stats = ('running_mean', 'running_var', 'num_batches_tracked')
+
+def _state_dict(path:Path)->dict:
+    "The tensors of a weights file, unwrapped from a checkpoint's `state_dict`/`model` entry and a `module.` prefix"
+    try: sd = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e: raise ValueError(f"{path} is not a weights file torch.load reads without running code ({type(e).__name__}); "
+                                            "save one with torch.save(model.state_dict(), path)") from None
+    while isinstance(sd, dict) and len(sd) and not any(isinstance(v, Tensor) for v in sd.values()):
+        inner = [sd[k] for k in ('state_dict', 'model', 'encoder') if isinstance(sd.get(k), dict)]
+        if not inner: break
+        sd = inner[0]
+    if not isinstance(sd, dict) or not sd or not all(isinstance(v, Tensor) for v in sd.values()):
+        raise ValueError(f"{path} holds no state dict (a mapping of weight names to tensors); "
+                         "save one with torch.save(model.state_dict(), path)")
+    return {k[7:] if k.startswith('module.') else k: v for k,v in sd.items()}
+
+def load_encoder(tasknet:TaskNet, # the task network whose encoder gets the weights
+                 path:str|Path, # a state dict file: of the encoder, of a whole `TaskNet`, or of the network the encoder was cut from
+                )->TaskNet:
+    "Load local weights into `tasknet.encoder`; a file that does not fit the network is a one-line `ValueError`"
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"encoder weights {path} do not exist; pass a file saved with torch.save(state_dict, path)")
+    sd = _state_dict(path)
+    if any(k.startswith('encoder.') for k in sd): sd = {k[8:]: v for k,v in sd.items() if k.startswith('encoder.')}
+    own = tasknet.encoder.state_dict()
+    sd = {k:v for k,v in sd.items() if k in own or not k.endswith(_bn_stats)}
+    extra = sorted(set(sd) - set(own))
+    head = {k.rsplit('.', 1)[0] for k in extra}  # the classifier the encoder was cut from: one module, weight and bias
+    if len(head) == 1 and {k.rsplit('.', 1)[1] for k in extra} <= {'weight','bias'}: sd,extra = {k:v for k,v in sd.items() if k in own},[]
+    fit = f"{path} does not fit the encoder ({tasknet.arch})"
+    what = "check --arch and its settings: they must be those of the network the weights came from"
+    if extra: raise ValueError(f"{fit}: {len(extra)} weights it does not have (e.g. {extra[0]!r}); {what}")
+    missing = [k for k in own if k not in sd]
+    if missing: raise ValueError(f"{fit}: {len(missing)} of its weights are not in the file (e.g. {missing[0]!r}); {what}")
+    bad = [k for k in own if sd[k].shape != own[k].shape]
+    if bad: raise ValueError(f"{fit}: {bad[0]!r} has shape {tuple(sd[bad[0]].shape)} in the file, "
+                             f"{tuple(own[bad[0]].shape)} in the network; {what}")
+    tasknet.encoder.load_state_dict(sd)
+    return tasknet
+
 
 # %% ../nbs/04_tasknet.ipynb #4fdfa13b
 @patch
