@@ -11,7 +11,7 @@ from torch import Tensor
 from fastcore.all import *
 from fastai.torch_core import tensor
 from .data import ImageData, ImageBatchTfm
-from .tasks import LabelTask, check_labels, human_tasks, ClassTask
+from .tasks import LabelTask, check_labels, human_tasks, ClassTask, ClassSplitTask, Task
 from .models import get_model
 from .settings import Protocol, get_protocol
 from .pair import fit_pair, evaluate_pair
@@ -20,7 +20,8 @@ from .distributed import map_shards, is_main
 # %% auto #0
 __all__ = ['adversarial_split', 'class_groups', 'kway_adversarial_split', 'random_net_task', 'random_split_idxs',
            'split_accuracy', 'split_targets', 'build_split', 'evaluate_splits', 'split_summary', 'save_split',
-           'load_split', 'save_partition']
+           'load_split', 'save_partition', 'save_split_file', 'load_split_file', 'split_target', 'given_splits',
+           'evaluate_given_splits']
 
 # %% ../nbs/08_splits.ipynb #5291dff8
 def _labels(v, what:str, n_classes:int=None)->Tensor:
@@ -123,9 +124,13 @@ def _evaluate_split(data, t, d, proto, seeds)->tuple|str:
     y,tau = t(data),d(data)
     try: tr,te = build_split(y, tau)
     except ValueError as e: return f"skipping target {t.name!r} with {d.name!r}: {e}"
+    return _score_splits(data, t, y, [('adversarial', d.name, (tr,te)),
+                                      ('random', f'random-{d.name}', random_split_idxs(len(data), len(tr), n_test=len(te)))], proto, seeds)
+
+def _score_splits(data, t, y, named:list, proto, seeds)->tuple:
+    "Rows, splits and first-network predictions of target `t` (labels `y`) on each `(kind, name, (train_idx, test_idx))` of `named`"
     rows,splits,preds = [],{},{}
-    for kind,(a,b) in [('adversarial',(tr,te)), ('random',random_split_idxs(len(data), len(tr), n_test=len(te)))]:
-        name = d.name if kind == 'adversarial' else f'random-{d.name}'
+    for kind,name,(a,b) in named:
         splits[(t.name, name)] = (a,b)
         for s in seeds:
             accs,p = split_accuracy(data, y, a, b, proto, seed=s, with_preds=True)
@@ -186,3 +191,84 @@ def save_partition(path:str|Path, data:ImageData, train_idx:Tensor, test_idx:Ten
                            partition=[0]*len(train_idx) + [2]*len(test_idx))).sort_values('image_id')
     Path(path).parent.mkdir(parents=True, exist_ok=True); df.to_csv(path, index=False)
     return df
+
+# %% ../nbs/08_splits.ipynb #a8e0f002
+def _ids(v, what:str)->Tensor:
+    t = v if isinstance(v, Tensor) else torch.as_tensor(v)
+    if t.ndim != 1 or t.is_floating_point() or t.dtype == torch.bool: raise ValueError(f"{what} must be a list of image indices")
+    return t.long()
+
+def save_split_file(path:str|Path, # the `.torch` file to write
+                    splits:dict, # `{target: [(train_ids, test_ids), ...]}`, source image indices
+                   )->Path:
+    "Write splits in the reference's form: `{target: [(train_ids, test_ids), ...]}` of index tensors, saved with `torch.save`"
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    torch.save({str(k): [(_ids(a, 'train_ids'), _ids(b, 'test_ids')) for a,b in v] for k,v in splits.items()}, path)
+    return path
+
+def load_split_file(path:str|Path, # a `.torch` file `{target: [(train_ids, test_ids), ...]}`
+                   )->dict: # `{target: [(train_ids, test_ids), ...]}` of `LongTensor`s
+    "Splits in the reference's form, loaded without running pickled code (`weights_only=True`), checked"
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist; pass a .torch split file {{target: [(train_ids, test_ids), ...]}}")
+    try: d = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e: raise ValueError(f"{path} is not a split file torch.load reads without running code "
+                                            f"({type(e).__name__}); save it with torch.save of tensors, lists and strings") from None
+    form = "a dict {target: [(train_ids, test_ids), ...]}"
+    if not isinstance(d, dict) or not d: raise ValueError(f"{path} holds {type(d).__name__}, not {form}")
+    out = {}
+    for k,v in d.items():
+        if not isinstance(v, (list, tuple)) or not v or not all(isinstance(s, (list, tuple)) and len(s) == 2 for s in v):
+            raise ValueError(f"{path}: target {k!r} holds {type(v).__name__}, not a list of (train_ids, test_ids); the file must be {form}")
+        out[str(k)] = [(_ids(a, f"{path}: {k!r} train_ids"), _ids(b, f"{path}: {k!r} test_ids")) for a,b in v]
+    return out
+
+_kway_names = ('kway', 'classes', 'original', 'labels')
+
+def split_target(data:ImageData, name:str)->Task:
+    "The target task a split file names: the K-way task, or a group of classes joined by '+'"
+    if name in _kway_names or name == f'{data.n_classes}-way classes': return ClassTask(data.n_classes)
+    parts = name.split('+')
+    if all(p in data.classes for p in parts): return ClassSplitTask([data.classes.index(p) for p in parts], data.classes)
+    raise ValueError(f"target {name!r} is not a task of {data.name}: name the K-way task 'kway' or a group of its classes joined by '+', "
+                     f"e.g. {'+'.join(data.classes[:data.n_classes//2])!r}")
+
+def _positions(data:ImageData, ids:Tensor, what:str)->Tensor:
+    "Positions in `data` of source image indices `ids`, or a one-line `ValueError`"
+    pos = torch.full((int(data.src_idx.max())+1,), -1, dtype=torch.long); pos[data.src_idx] = torch.arange(len(data))
+    if len(ids) and (ids.min() < 0 or ids.max() >= len(pos) or (pos[ids.clamp(0, len(pos)-1)] < 0).any()):
+        raise ValueError(f"{what}: indices out of range for {data.name} ({len(data)} images); was the split made for another data set?")
+    return pos[ids]
+
+def given_splits(data:ImageData, # the images the split file indexes (by source index)
+                 splits:dict, # `load_split_file`'s `{target: [(train_ids, test_ids), ...]}`
+                )->list: # `[(target task, name, train_idx, test_idx)]`, positions in `data`
+    "The splits of a split file as target tasks and positions in `data`, checked"
+    out = []
+    for k,v in splits.items():
+        t = split_target(data, k)
+        for j,(a,b) in enumerate(v):
+            tr,te = _positions(data, a, f"split {k!r} #{j} train_ids"),_positions(data, b, f"split {k!r} #{j} test_ids")
+            if not len(tr) or not len(te): raise ValueError(f"split {k!r} #{j} has an empty side; give train and test images")
+            if torch.isin(tr, te).any():
+                raise ValueError(f"split {k!r} #{j}: {int(torch.isin(tr, te).sum())} images are in both train and test")
+            out.append((t, f"given-{k}-{j}", tr, te))
+    return out
+
+def evaluate_given_splits(data:ImageData, # the images
+                          splits:dict, # `load_split_file`'s `{target: [(train_ids, test_ids), ...]}`
+                          proto:Protocol=None, # training protocol; default `get_protocol(data.name)`
+                          seeds:tuple=(0,), # a pair of networks per seed
+                          show:bool=True,
+                         )->tuple: # `(results, splits, preds)` as `evaluate_splits` gives them, kinds 'given' and 'random'
+    "Test accuracy on each given split and on a random split of the same sizes; under `torchrun` each rank trains a share"
+    proto = proto or get_protocol(data.name)
+    def one(g):
+        t,name,tr,te = g
+        rnd = random_split_idxs(len(data), len(tr), seed=len(tr), n_test=len(te))
+        return _score_splits(data, t, t(data), [('given', name, (tr,te)), ('random', f'random-{name}', rnd)], proto, seeds)
+    rows,out,preds = [],{},{}
+    for r in map_shards(one, given_splits(data, splits), 'given splits', show): rows += r[0]; out.update(r[1]); preds.update(r[2])
+    return pd.DataFrame(rows),out,preds
+

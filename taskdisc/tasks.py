@@ -162,17 +162,25 @@ def save_tasks(tasks:list, # tasks to label `data` with
     df.to_csv(path, index=False)
     return df
 
-def load_tasks(path:str|Path, # CSV written by `save_tasks`, or any table with an `idx` column and one column per task
+def load_tasks(path:str|Path, # CSV written by `save_tasks` (an `idx` column), or the reference's (an unnamed index column)
                family:str='table', # family given to the loaded tasks
+               quiet:bool=False, # do not print which form was read
               )->L:
-    "The tasks of a CSV label table, as `LabelTask`s"
+    "The tasks of a CSV label table, as `LabelTask`s; says which form it read: taskdisc's `idx` column or the reference's unnamed index"
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path} does not exist; pass a CSV written by save_tasks or `taskdisc discover`")
     if not path.is_file(): raise ValueError(f"{path} is not a file; pass a CSV written by save_tasks or `taskdisc discover`")
     try: df = pd.read_csv(path)
     except Exception as e:
         raise ValueError(f"{path} is not a readable CSV ({type(e).__name__}); pass a CSV written by save_tasks") from None
-    if 'idx' not in df: raise ValueError(f"{path} has no `idx` column; the first column must give each row's source image index")
+    first = df.columns[0] if len(df.columns) else ''
+    if 'idx' in df: idx,form = 'idx',"taskdisc's form (an idx column)"
+    elif str(first).startswith('Unnamed: 0') or str(first).strip() == '': idx,form = first,"the reference's form (an unnamed index column)"
+    else: raise ValueError(f"{path} has no `idx` column and its first column ({first!r}) has a name; the image index is the `idx` "
+                           "column (save_tasks) or an unnamed first column (the reference's ssl_tasks.csv)")
+    if not pd.api.types.is_integer_dtype(df[idx]): raise ValueError(f"{path}: the index column must hold whole image indices")
     bad = [c for c in df.columns if not pd.api.types.is_integer_dtype(df[c])]
     if bad: raise ValueError(f"{path}: columns {bad} are not integer labels; fill missing labels or drop those columns")
-    return L(LabelTask(df[c].values, c, df['idx'].values, family=family) for c in df.columns if c != 'idx')
+    tasks = L(LabelTask(df[c].values, str(c), df[idx].values, family=family) for c in df.columns if c != idx)
+    if not quiet: print(f"{path.name}: {len(tasks)} tasks of {len(df):,} images, {form}")
+    return tasks
