@@ -58,7 +58,7 @@ def _report(summ, out, seconds):
 @command('as', protocol_flags)
 def as_main(dataset:str='digits', # 'digits' (embedded), 'cifar10', a fastai archive name, or an image folder, archive or CSV
             n_tasks:int=8, # score this many human-labelled and this many random-labelled tasks
-            arch:str=None, # architecture: cnn, resnet18, mlp or vit (default: the data set's protocol)
+            arch:str=None, # architecture: cnn, resnet18, mlp, vit or timm:NAME, any timm model (default: the data set's protocol)
             n_train:int=None, # training images per task (default: the protocol's)
             n_holdout:int=None, # held-out images on which the two networks are compared
             lr:float=None, # Adam learning rate
@@ -86,18 +86,23 @@ def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10
                   as_every:int=0, # agreement score of 3 heads every this many meta-steps while discovering (0: never)
                   preset:str=None, # a preset instead of the data set's, e.g. paper (its discovery settings and agreement-score protocol)
                   smoke:store_true=False, # a smoke run of a few seconds: every part of the run, on 2 meta-steps and a few images
+                  arch:str=None, # the network: the task network's encoder, the inner networks, the scoring pairs (cnn, ..., timm:NAME)
+                  encoder_weights:str=None, # a weights file (a state dict) loaded into the task network's encoder first
                   **flags):
     "Discover tasks the network generalizes on, and score them next to random and human-labelled tasks"
     precision,max_epochs = flags.pop('precision'),flags.pop('max_epochs')  # the scores' protocol takes both, discovery the precision
     config = dict(n_steps=n_steps, n_heads=n_heads, h_dim=h_dim, T=T, dissimilarity=dissimilarity, lam=lam, heads_per_step=heads_per_step,
-                  precision=precision)
+                  precision=precision, encoder_weights=encoder_weights,
+                  **(dict(arch=arch, arch_kwargs={}, inner_arch=arch, inner_kwargs={}) if arch else {}))  # one network throughout
     res = run_discover(dataset, n_random=n_random, n_human=n_human, ckpt_every=ckpt_every, as_every=as_every, preset=preset, smoke=smoke,
-                       protocol_overrides=given(dict(precision=precision, max_epochs=max_epochs)) or None, **flags, **given(config))
+                       protocol_overrides=given(dict(precision=precision, max_epochs=max_epochs, arch=arch))
+                       or None, **flags, **given(config))
     if is_main(): print(res.report())
 
 # %% ../nbs/20_cli.ipynb #2f5b8abf
 @command('split', protocol_flags)
-def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV (`idx` column, one column per task)
+def split_main(tasks:Param("a `taskdisc discover` folder, or a tasks CSV (an `idx` or an unnamed index column, a column per task)", str,
+                          opt=False, nargs='?')=None,
                dataset:str=None, # the data set the tasks label: a name, or a folder, archive or CSV (default: the run's)
                n_disc:int=3, # discovered tasks to split by (highest agreement score first)
                n_targets:int=3, # human-labelled binary target tasks
@@ -105,10 +110,13 @@ def split_main(tasks:str, # a `taskdisc discover` output folder, or a tasks CSV 
                n_images:int=None, # use a stratified subset of this many images (default: all)
                seeds:int=1, # pairs of networks per split (two networks each)
                other_data:store_true=False, # apply the run's tasks to another data set than the one they were discovered on
+               splits:str=None, # instead of TASKS, a split file in the reference's form (.torch: {target: [(train_ids, test_ids), ...]})
+               arch:str=None, # the network trained on each split: cnn, resnet18, mlp, vit or timm:NAME (default: the protocol's)
                **flags):
     "Adversarial splits from discovered tasks vs random splits: a table, splits.csv, index files and split.png"
     t0 = time.time()
-    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, other_data=other_data, **flags)
+    _,summ,out = run_split(tasks, dataset, n_disc, n_targets, kway, n_images, seeds, other_data=other_data, splits=splits, **flags,
+                           **given(dict(arch=arch)))
     if not is_main(): return  # under `torchrun`, one report
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
     print(f"{time.time()-t0:.0f}s; results in {out}/")

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastcore.all import *
 from ..data import sample_split
 from ..splits import split_targets, evaluate_splits, split_summary, save_split, save_partition
+from ..splits import load_split_file, given_splits, evaluate_given_splits
 from ..viz import plot_split
 from ..settings import in_range
 from .core import start_run, tasks_from_run, check_run_data, run_dataset, split_examples
@@ -18,7 +19,7 @@ __all__ = ['run_split']
 # %% ../../nbs/19b_runs.split.ipynb #9b9e5980
 def _fname(s:str)->str: return ''.join(c if c.isalnum() or c in '-_.' else '_' for c in s)
 
-def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`idx` column, one column per task)
+def run_split(tasks:str=None, # a `taskdisc discover` run folder, or a tasks CSV (`idx` or an unnamed index column, a column per task)
               dataset:str=None, # the data set the tasks label (default: the run's, else 'digits')
               n_disc:int=3, # discovered tasks to split by (highest agreement score first)
               n_targets:int=3, # human-labelled binary target tasks
@@ -31,9 +32,13 @@ def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`id
               size:int=None, # images read from files are resized to `size` x `size` (default: their median size, capped)
               protocol:str=None, # a protocol file (`taskdisc calibrate`'s `protocol.json`) instead of the data set's protocol
               other_data:bool=False, # apply the run's tasks to another data set than the one they were discovered on
+              splits:str=None, # instead of `tasks`: a split file in the reference's form, evaluated next to random splits
               **settings, # `Protocol` settings over the data set's (a preset, or derived from the images)
              )->tuple: # `(results, summary, out_dir)`
     "Adversarial vs random splits for human-labelled targets, written into a run folder"
+    if (tasks is None) == (splits is None): raise ValueError("give the tasks to split by (a discover folder or tasks CSV) or a split "
+                                                             "file with --splits, one of the two")
+    if splits is not None: return _run_split_file(splits, dataset, n_images, seeds, out, seed, show, size, protocol, **settings)
     in_range(1, n_disc=n_disc, seeds=seeds); in_range(0, n_targets=n_targets); in_range(2, n_images=n_images)
     if not (n_targets or kway): raise ValueError("no target task: ask for n_targets of at least 1, or kway")
     disc,dataset = tasks_from_run(tasks, n_disc),dataset or run_dataset(tasks)
@@ -66,3 +71,21 @@ def run_split(tasks:str, # a `taskdisc discover` run folder, or a tasks CSV (`id
         f.save_fig('split.png', fig, dpi=90)
         run.save_config()
     return df,split_summary(df),run.path
+
+# %% ../../nbs/19b_runs.split.ipynb #b19b0001
+def _run_split_file(splits, dataset, n_images, seeds, out, seed, show, size, protocol, **settings)->tuple:
+    "`run_split` of the splits of a file in the reference's form (`taskdisc.splits.load_split_file`), each next to a random split"
+    given,dataset = load_split_file(splits),dataset or 'digits'
+    in_range(1, seeds=seeds)
+    if n_images: raise ValueError("a split file indexes the whole data set: leave out n_images")
+    def prepare(data): given_splits(data, given); return data  # every index and target checked before the folder is made
+    args = dict(splits=str(splits), dataset=dataset, seeds=seeds, seed=seed, size=size, protocol=protocol, **settings)
+    with start_run('split', dataset, out, size, args, dict(protocol=protocol, **settings), prepare, sum(map(len, given.values())),
+                   'given splits', show=False) as run:
+        df,sp,_ = evaluate_given_splits(run.data, given, run.spec.protocol, seeds=tuple(range(seed, seed+seeds)), show=show)
+        run.folder.save_csv('splits.csv', df)
+        for (t,s),(tr,te) in sp.items():
+            run.folder.write(f"splits/{_fname(t)}__{_fname(s)}.json", lambda p: save_split(p, run.data, tr, te, target=t, split=s))
+        run.save_config()
+    return df,split_summary(df),run.path
+
