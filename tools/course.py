@@ -28,6 +28,7 @@ prints the time each took, stores the outputs in the copies under --out, and fai
 than --max_minutes. All the notebooks of one invocation share one fresh cache folder (`TASKDISC_CACHE`, removed
 afterwards): tutorials 3, 6 and 7 read the discovery run that tutorial 2 keeps there (each runs the same discovery
 itself when it is missing, e.g. with --only 03), so a whole course discovers once per version of tutorial 2.
+--cache DIR keeps that folder between invocations instead (e.g. --only 02, then --only 03,06,07 reading its run).
 """
 import argparse, ast, contextlib, copy, json, os, re, shutil, signal, sys, tempfile, textwrap, time
 from pathlib import Path
@@ -218,6 +219,7 @@ def main(argv=None):
     ap.add_argument('--executed', default=None, help="store executed copies for the docs: student versions in this folder, teacher versions in its answers/ (implies --execute)")
     ap.add_argument('--timeout', type=int, default=600, help="seconds a cell may take (ExecutePreprocessor.timeout)")
     ap.add_argument('--max_minutes', type=float, default=10, help="minutes a whole version may take")
+    ap.add_argument('--cache', default=None, help="the shared cache folder, kept afterwards (default: a fresh one, removed)")
     ap.add_argument('--lock', default=None, help="a file to flock around each notebook's run (a machine shared with other heavy jobs)")
     a = ap.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # `kill` stops the run (and its kernel), not just one notebook
@@ -240,7 +242,7 @@ def main(argv=None):
             print(f"{p.parent.name:8s} {p.name:40s} FAILED: {str(e).strip().splitlines()[-1] if str(e).strip() else type(e).__name__}", flush=True)
             failed.append(p)
     if a.execute or dest is not None:
-        cache = Path(tempfile.mkdtemp(prefix='taskdisc-course-cache-'))
+        cache = Path(a.cache) if a.cache else Path(tempfile.mkdtemp(prefix='taskdisc-course-cache-'))
         old = os.environ.get('TASKDISC_CACHE')
         os.environ['TASKDISC_CACHE'] = str(cache)  # shared by every notebook of this invocation (see the docstring)
         try:
@@ -248,7 +250,7 @@ def main(argv=None):
         finally:
             if old is None: os.environ.pop('TASKDISC_CACHE', None)
             else: os.environ['TASKDISC_CACHE'] = old
-            shutil.rmtree(cache, ignore_errors=True)
+            if not a.cache: shutil.rmtree(cache, ignore_errors=True)
     if failed:
         print(f"{len(failed)} failed: {', '.join(f'{p.parent.name}/{p.name}' for p in failed)}", file=sys.stderr)
         sys.exit(1)
