@@ -16,13 +16,15 @@ import fastprogress.fastprogress as fastprogress
 from .runs.scores import run_as
 from .runs.calibrate import run_calibrate
 from .runs.discover import run_discover
+from .runs.pretrain import run_pretrain
+from .attributes import follows_report
 from .runs.split import run_split
 from .runs.map import run_map
 from .runs.robust import run_robust, shortcut_drop
 
 # %% auto #0
-__all__ = ['commands', 'user_errors', 'run_flags', 'protocol_flags', 'command', 'as_main', 'discover_main', 'split_main',
-           'map_main', 'robust_main', 'calibrate_main', 'command_parser', 'main']
+__all__ = ['commands', 'user_errors', 'run_flags', 'protocol_flags', 'command', 'as_main', 'discover_main', 'pretrain_main',
+           'split_main', 'map_main', 'robust_main', 'calibrate_main', 'command_parser', 'main']
 
 # %% ../nbs/20_cli.ipynb #125159a1
 def run_flags(out:str=None, # output folder (default: a new taskdisc-<command>-<time> folder here); discover resumes a run found there
@@ -88,6 +90,8 @@ def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10
                   smoke:store_true=False, # a smoke run of a few seconds: every part of the run, on 2 meta-steps and a few images
                   arch:str=None, # the network: the task network's encoder, the inner networks, the scoring pairs (cnn, ..., timm:NAME)
                   encoder_weights:str=None, # a weights file (a state dict) loaded into the task network's encoder first
+                  encoder:str=None, # a `taskdisc pretrain` folder: regulated discovery, with its encoder frozen in the task network
+                  encoder_lr:float=None, # with --encoder: fine-tune the encoder at this learning rate instead of freezing it
                   **flags):
     "Discover tasks the network generalizes on, and score them next to random and human-labelled tasks"
     precision,max_epochs = flags.pop('precision'),flags.pop('max_epochs')  # the scores' protocol takes both, discovery the precision
@@ -95,8 +99,29 @@ def discover_main(dataset:str=None, # 'digits' (embedded, the default), 'cifar10
                   precision=precision, encoder_weights=encoder_weights,
                   **(dict(arch=arch, arch_kwargs={}, inner_arch=arch, inner_kwargs={}) if arch else {}))  # one network throughout
     res = run_discover(dataset, n_random=n_random, n_human=n_human, ckpt_every=ckpt_every, as_every=as_every, preset=preset, smoke=smoke,
+                       encoder=encoder, encoder_lr=encoder_lr,
                        protocol_overrides=given(dict(precision=precision, max_epochs=max_epochs, arch=arch))
                        or None, **flags, **given(config))
+    if is_main(): print(res.report())
+
+# %% ../nbs/20_cli.ipynb #2b6fe2fc
+@command('pretrain')
+def pretrain_main(dataset:str='digits', # 'digits' (embedded), 'digits-colour', 'cifar10', a fastai archive name, or an image folder
+                  augment:str='crop,flip,jitter,gray', # comma-separated augmentations: crop, flip, jitter, gray, blur
+                  epochs:int=None, # passes over the images (default 30)
+                  hue:float=None, # hue jitter, 0..0.5 (default 0.5: any hue; SimCLR's is 0.2)
+                  jitter:float=None, # brightness, contrast and saturation jitter (default 0.8)
+                  crop_scale:float=None, # smallest area a random resized crop keeps (default 0.5)
+                  blur:float=None, # largest sigma of the Gaussian blur (default 1)
+                  bs:int=None, # images per batch (default 256)
+                  lr:float=None, # Adam learning rate (default 2e-3)
+                  temp:float=None, # NT-Xent temperature (default 0.5)
+                  ckpt_every:int=5, # checkpoint every this many epochs
+                  **flags):
+    "Pre-train the task network's encoder with SimCLR on the named augmentations; writes encoder.pt for `taskdisc discover --encoder`"
+    if flags.pop('precision') not in (None, 'auto', 'fp32'): raise ValueError("pretrain trains in fp32; leave out --precision")
+    config = dict(epochs=epochs, hue=hue, jitter=jitter, crop_scale=crop_scale, blur=blur, bs=bs, lr=lr, temp=temp)
+    res = run_pretrain(dataset, augment=augment, ckpt_every=ckpt_every, **flags, **given(config))
     if is_main(): print(res.report())
 
 # %% ../nbs/20_cli.ipynb #2f5b8abf
@@ -119,6 +144,9 @@ def split_main(tasks:Param("a `taskdisc discover` folder, or a tasks CSV (an `id
                            **given(dict(arch=arch)))
     if not is_main(): return  # under `torchrun`, one report
     print(summ.to_string(float_format=lambda v: f"{v:.3f}"))
+    if (out/'attributes.csv').is_file():  # what each discovered task follows
+        import pandas as pd
+        print(follows_report(pd.read_csv(out/'attributes.csv')))
     print(f"{time.time()-t0:.0f}s; results in {out}/")
 
 # %% ../nbs/20_cli.ipynb #e0c6994f

@@ -14,7 +14,7 @@ from fastai.learner import Learner, Metric
 from fastai.callback.core import Callback, CancelValidException, CancelBatchException, CancelFitException
 from fastai.callback.progress import ProgressCallback
 from fastai.optimizer import OptimWrapper
-from fastai.torch_core import get_random_states, set_random_states
+from fastai.torch_core import get_random_states, set_random_states, trainable_params
 from .data import ImageData
 from .tasknet import TaskNet, head_tasks
 from .settings import DiscoveryConfig, upgrade
@@ -25,8 +25,8 @@ from .runtime import deferring, interrupted, Interrupted
 from .precision import auto_policy, model_to_layout
 
 # %% auto #0
-__all__ = ['LossPart', 'DiscoveryTrainer', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'tasknet_layout',
-           'check_heads_per_step', 'DiscoveryLearner', 'discovery_learner']
+__all__ = ['LossPart', 'DiscoveryTrainer', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'encoder_splitter',
+           'EncoderLR', 'tasknet_layout', 'check_heads_per_step', 'DiscoveryLearner', 'discovery_learner']
 
 # %% ../nbs/07_discovery.ipynb #7a6da50b
 class LossPart(Metric):
@@ -149,6 +149,16 @@ def load_encoder(tasknet:TaskNet, path:str|Path)->TaskNet:
                                                "check arch and arch_kwargs") from None
     return tasknet
 
+def encoder_splitter(m:DiscoveryModel)->list:
+    "Two parameter groups of the task network: its encoder, and the rest (projection, BatchNorm scale)"
+    enc = set(map(id, m.tasknet.encoder.parameters()))
+    return [[p for p in m.parameters() if p.requires_grad and (id(p) in enc) == first] for first in (True, False)]
+
+class EncoderLR(Callback):
+    "Train the encoder's parameter group (`encoder_splitter`) at `lr`, the rest at the learner's learning rate"
+    def __init__(self, lr:float): self.lr = lr
+    def before_fit(self): self.opt.set_hyper('lr', [self.lr, self.learn.lr])  # `fit` has just set one rate for all groups
+
 def tasknet_layout(cfg:DiscoveryConfig, # the run's settings: its `precision`
                    tasknet:TaskNet, # the task network
                   )->str: # 'channels_last' or 'fp32'
@@ -246,8 +256,10 @@ def discovery_learner(data:ImageData, # the images
     layout = tasknet_layout(cfg, tn)
     model_to_layout(tn, layout)
     cbs = [DiscoveryTrainer()] + ([DiscoveryCheckpoint(path, ckpt_every)] if path else []) + L(cbs)
+    if cfg.encoder_lr is not None: cbs.append(EncoderLR(cfg.encoder_lr))  # fine-tuning: the encoder's own learning rate
     learn = DiscoveryLearner(dls, DiscoveryModel(tn, cfg.embed_checkpoint, layout), cfg, ifnone(heads_per_step, cfg.heads_per_step),
                              loss_func=DiscoveryLoss(tn, cfg, data.shape), lr=cfg.lr, opt_func=partial(OptimWrapper, opt=torch.optim.Adam),
-                             metrics=[LossPart('as_loss'), LossPart(cfg.dissimilarity)], cbs=cbs)
+                             metrics=[LossPart('as_loss'), LossPart(cfg.dissimilarity)], cbs=cbs,
+                             splitter=trainable_params if cfg.encoder_lr is None else encoder_splitter)
     if not is_main(): learn.remove_cb(ProgressCallback); learn.logger = noop  # one progress table, the main process's
     return learn

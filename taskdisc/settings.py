@@ -137,6 +137,7 @@ class DiscoveryConfig:
     n_holdout:int=597 # held-out images (the held-out batches are drawn from them)
     freeze_encoder:bool=False # regulated discovery: train only the projection, not the encoder backbone
     encoder_weights:str=None # regulated discovery: load the encoder backbone from this file first
+    encoder_lr:float=None # with the encoder not frozen: its own Adam learning rate (fine-tuning a pre-trained encoder); default `lr`
     second_order:bool=True # exact meta-gradient; `False` drops the Hessian term of the inner steps
     grad_checkpoint:bool=False # reentrant gradient checkpoint around each inner step (less memory, more time)
     embed_checkpoint:bool=False # recompute the task network's activations in the backward pass instead of keeping them (as the reference)
@@ -150,7 +151,9 @@ class DiscoveryConfig:
         check_types(self)
         in_range(1, h_dim=self.h_dim, n_heads=self.n_heads, T=self.T, n_steps=self.n_steps, n_train=self.n_train, n_holdout=self.n_holdout,
                  holdout_bs=self.holdout_bs, heads_per_step=self.heads_per_step)
-        in_range(above=0, inner_lr=self.inner_lr, lr=self.lr); in_range(0, lam=self.lam)
+        in_range(above=0, inner_lr=self.inner_lr, lr=self.lr, encoder_lr=self.encoder_lr); in_range(0, lam=self.lam)
+        if self.encoder_lr is not None and self.freeze_encoder:
+            raise ValueError("encoder_lr trains the encoder, freeze_encoder keeps it fixed: give one of them")
         if not self.temp > 0: raise ValueError(f"temp (the heads' temperature) must be positive, got {self.temp}")
         if self.dissimilarity not in _dissim: raise ValueError(f"unknown dissimilarity {self.dissimilarity!r}; use one of {list(_dissim)}")
         if self.dissimilarity == 'mutual_info' and self.n_heads < 2:

@@ -10,9 +10,9 @@ from pathlib import Path
 LAYERS = {  # bottom to top: a module imports from its own layer and the layers below it
     'foundations': ['files', 'data', 'folders', 'controls', 'sources', 'tasks', 'models', 'settings'],
     'runtime': ['distributed', 'precision', 'runtime', 'testing', 'tracking'],
-    'training': ['pair', 'meta', 'tasknet', 'dissimilarity', 'objective', 'discovery', 'environments', 'invariance'],
+    'training': ['pair', 'meta', 'tasknet', 'dissimilarity', 'objective', 'discovery', 'environments', 'invariance', 'pretrain'],
     'analyses': ['agreement', 'splits', 'space', 'probes', 'viz', 'widgets', 'calibrate', 'attributes'],
-    'runs': ['runs.core', 'runs.scores', 'runs.discover', 'runs.split', 'runs.map', 'runs.robust', 'runs.calibrate'],
+    'runs': ['runs.core', 'runs.scores', 'runs.discover', 'runs.split', 'runs.map', 'runs.robust', 'runs.calibrate', 'runs.pretrain'],
     'cli': ['cli', '__main__'],
 }
 MAX_LINE = 140

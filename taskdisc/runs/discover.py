@@ -10,12 +10,14 @@ from pathlib import Path
 import pandas as pd, torch
 from torch import Tensor
 from fastcore.all import *
-from ..settings import presets, in_range
+from ..settings import presets, in_range, given
 from ..runtime import Interrupted
 from ..agreement import family_summary, ASEval
 from ..dissimilarity import mean_pairwise_similarity, class_balance
 from ..discovery import DiscoveryLearner, discovery_learner
+from ..attributes import alignment_table, task_alignment, task_names, follows_report, plot_alignment
 from .core import start_run, score_with_baselines
+from .pretrain import encoder_run
 
 # %% auto #0
 __all__ = ['DiscoveryResult', 'run_discover']
@@ -31,6 +33,7 @@ class DiscoveryResult:
     summary:pd.DataFrame # `family_summary(scores)`
     out:Path # the run directory
     seconds:dict # time spent discovering and scoring
+    attributes:pd.DataFrame=None # `taskdisc.attributes.alignment_table` of the discovered tasks: what each follows
 
     def report(self)->str:
         "Text summary: medians per family, balance and similarity of the discovered tasks, times"
@@ -39,6 +42,7 @@ class DiscoveryResult:
             bal = class_balance(self.labels)
             lines.append(f"discovered tasks: {len(self.tasks)}; class-1 rate {float(bal.min()):.2f}..{float(bal.max()):.2f}; "
                          f"mean pairwise label similarity {mean_pairwise_similarity(self.labels):.3f}")
+        if self.attributes is not None and len(self.attributes): lines.append(follows_report(self.attributes))
         lines.append(f"discovery {self.seconds['discovery']:.0f}s, scoring {self.seconds['scoring']:.0f}s; results in {self.out}/")
         return '\n'.join(lines)
 
@@ -55,6 +59,8 @@ def run_discover(dataset:str=None, # a data set name, or an image folder, archiv
                  protocol:str=None, # a protocol file for the scores (`taskdisc calibrate`'s); without a preset, discovery's network too
                  preset:str=None, # a preset of `taskdisc.settings.presets` instead of the data set's (e.g. 'paper')
                  smoke:bool=False, # `taskdisc.settings.smoke_config` over the settings: a run of a few seconds that exercises every part
+                 encoder:str=None, # a `taskdisc pretrain` run folder: regulated discovery, its encoder frozen in the task network
+                 encoder_lr:float=None, # fine-tune the encoder at this learning rate instead of freezing it
                  **config, # `DiscoveryConfig` settings over the data set's (a preset, or derived), e.g. `n_steps=300, lam=2.`
                 )->DiscoveryResult:
     "Discover tasks on `dataset`, score them next to random and human-labelled tasks, and write the run directory `out`"
@@ -62,11 +68,16 @@ def run_discover(dataset:str=None, # a data set name, or an image folder, archiv
     in_range(0, n_random=n_random, n_human=n_human, ckpt_every=ckpt_every, as_every=as_every)
     if smoke: n_human,n_random = min(n_human, 1),min(n_random, 1)
     args = dict(dataset=dataset, out=out, n_random=n_random, n_human=n_human, seed=seed, ckpt_every=ckpt_every, as_every=as_every,
-                protocol_overrides=protocol_overrides, size=size, protocol=protocol, preset=preset, smoke=smoke, **config)
-    discovery = dict(dataset=str(dataset), seed=seed, **config)
+                protocol_overrides=protocol_overrides, size=size, protocol=protocol, preset=preset, smoke=smoke, encoder=encoder,
+                encoder_lr=encoder_lr, **config)
+    discovery = dict(dataset=str(dataset), seed=seed, **config, **given(dict(encoder_lr=encoder_lr)))
+    def prepare(data):  # the encoder run, checked against the images before the folder is touched
+        if encoder is not None:
+            discovery.update(encoder_run(encoder, data.shape, config.get('arch'), config.get('arch_kwargs'), encoder_lr))
+        return data
     spec = dict(protocol=protocol, preset=preset, smoke=smoke, discovery=discovery, **(protocol_overrides or {}))
     n_heads,n_scored = lambda d,s: s.discovery.n_heads,lambda d,s: n_human + n_random + s.discovery.n_heads
-    with start_run('discover', dataset, out, size, args, spec, None, n_heads, 'heads', n_scored, show) as run:
+    with start_run('discover', dataset, out, size, args, spec, prepare, n_heads, 'heads', n_scored, show) as run:
         data,proto,cfg = run.data,run.spec.protocol,run.spec.discovery
         heads = lambda learn: learn.head_tasks(data, heads=range(min(3, cfg.n_heads)), prefix='head', warn=False)[0]
         cbs = ([ASEval(data, heads, as_every, proto, seed)] if as_every else []) + run.log_cbs('discovery')  # `--log`: the trackers
@@ -81,6 +92,11 @@ def run_discover(dataset:str=None, # a data set name, or an image folder, archiv
             run.folder.save_csv('discovery_log.csv', pd.DataFrame(learn.discovery_log))  # a row per meta-step
             tasks,probs = learn.head_tasks(data)
             run.folder.save_tasks(tasks, data, probs, [t.name for t in tasks])
+            attrs = alignment_table(tasks, data)  # what each task follows: `attributes.csv`, `attributes.png`
+            run.folder.save_csv('attributes.csv', attrs)
+            if len(tasks):
+                fig = plot_alignment(task_alignment(attrs), f"{data.name}: what each task follows", task_names(tasks, data))
+                run.folder.save_fig('attributes.png', fig)
             df = score_with_baselines(tasks[:2] if smoke else tasks, data, proto, n_human, n_random, seed, show, run.folder,
                                       f"{data.name}: agreement score per family", soft=probs[:2] if smoke else probs)
             run.folder.save_fig('curves.png', learn.plot_log())
@@ -88,4 +104,4 @@ def run_discover(dataset:str=None, # a data set name, or an image folder, archiv
             where = e.message or f"interrupted after meta-step {learn.meta_step}"
             raise Interrupted(e.signum, f"{where}: run the same command with --out {run.path} to resume") from None
     secs = dict(discovery=t1-run.folder.t0, scoring=time.time()-t1, total=run.seconds)
-    return DiscoveryResult(learn, tasks, (probs > 0.5).long(), df, family_summary(df), run.path, secs)
+    return DiscoveryResult(learn, tasks, (probs > 0.5).long(), df, family_summary(df), run.path, secs, attrs)

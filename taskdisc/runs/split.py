@@ -10,6 +10,7 @@ from ..data import sample_split
 from ..splits import split_targets, evaluate_splits, split_summary, save_split, save_partition
 from ..splits import load_split_file, given_splits, evaluate_given_splits
 from ..viz import plot_split
+from ..attributes import alignment_table
 from ..settings import in_range
 from .core import start_run, tasks_from_run, check_run_data, run_dataset, split_examples
 
@@ -60,6 +61,7 @@ def run_split(tasks:str=None, # a `taskdisc discover` run folder, or a tasks CSV
         if not len(df): raise ValueError("no split could be built: every discovered task equals a target task or its complement")
         f = run.folder
         f.save_csv('splits.csv', df)
+        f.save_csv('attributes.csv', alignment_table(disc, data))  # what each discovered task follows
         f.save_examples(split_examples(data, targets, disc, splits, preds))  # a row per image and split
         adversarial = set(map(tuple, df[df.kind == 'adversarial'][['target','split']].values))
         for (t,sp),(tr,te) in splits.items():
