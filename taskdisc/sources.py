@@ -4,32 +4,220 @@
 
 # %% ../nbs/00c_sources.ipynb #8d08ce06
 from __future__ import annotations
-import os
+import os, warnings
 from pathlib import Path
+import numpy as np, torch
+from torch import Tensor
 from fastcore.all import *
 from .data import ImageData, load_digits_data
-from .folders import load_image_folder, fastai_image_urls, untar_named
+from .folders import (load_image_folder, fastai_image_urls, untar_named, resize_image, default_size, column_attrs, split_names,
+                              cifar_batches_dir, load_cifar_batches)
 from .controls import colour_digits
 
 # %% auto #0
-__all__ = ['datasets', 'get_data']
+__all__ = ['datasets', 'class_labels', 'image_tensor', 'from_arrays', 'from_torch', 'is_hf_folder', 'from_hf', 'get_data']
+
+# %% ../nbs/00c_sources.ipynb #e0c5a002
+def _missing(a:np.ndarray)->np.ndarray:
+    return np.array([x is None or (isinstance(x, (float, np.floating)) and x != x) for x in a.tolist()], dtype=bool)
+
+def class_labels(y, # one label per image
+                 src:str='data', # where they come from, for error messages
+                 fix:str="np.unique(y, return_inverse=True)", # how to turn strings into class indices, for the error message
+                )->Tensor:
+    "Labels as class indices (a `LongTensor`), or one line saying why they are not: strings, fractions, or missing"
+    a = np.asarray(y.cpu() if isinstance(y, Tensor) else y)
+    if a.ndim != 1: raise ValueError(f"{src}: labels must be one number per image, got shape {a.shape}")
+    miss = _missing(a) if a.dtype.kind in 'fO' else np.zeros(len(a), bool)
+    if a.dtype.kind in 'iu': miss = a < 0  # `datasets`' ClassLabel writes -1 for an image without a label
+    if miss.any(): raise ValueError(f"{src}: {int(miss.sum())} of {len(a)} images have no label (e.g. image {int(miss.argmax())}); "
+                                    "drop them first, or use a labelled split")
+    if a.dtype.kind in 'OUS' and not all(isinstance(v, (int, np.integer)) for v in a.tolist()):
+        raise ValueError(f"{src}: the labels are strings (e.g. {str(a[0])!r}), not class indices; turn them into indices first: {fix}")
+    if a.dtype.kind == 'f' and (a != np.round(a)).any(): raise ValueError(f"{src}: labels must be class indices, got fractions")
+    return torch.from_numpy(a.astype(np.int64))
+
+def _image(img, src)->Tensor:
+    "One image (PIL, tensor `(c,h,w)` or `(h,w)`, array `(h,w)` or `(h,w,c)`) as `uint8` `(c,h,w)`"
+    if hasattr(img, 'convert') and hasattr(img, 'mode'):  # PIL
+        img = np.asarray(img.convert('L' if img.mode in ('1','L','LA','I','I;16','F') else 'RGB'))
+    chw = isinstance(img, Tensor)
+    x = torch.as_tensor(np.asarray(img) if not chw else img)
+    if x.ndim == 2: x = x[None]
+    elif x.ndim == 3 and not chw: x = x.permute(2,0,1)
+    if x.ndim != 3: raise ValueError(f"{src}: an image has shape {tuple(x.shape)}; expected (h, w), (h, w, c) or a (c, h, w) tensor")
+    return _as_uint8(x, src)[:3]
+
+def _as_uint8(x:Tensor, src)->Tensor:
+    if x.dtype == torch.uint8: return x
+    if x.is_floating_point():
+        if x.numel() and (x.min() < 0 or x.max() > 1):
+            raise ValueError(f"{src}: float images must lie in [0, 1] (got {float(x.min()):.2f}..{float(x.max()):.2f}); "
+                             "leave out Normalize, or pass uint8 images")
+        return (x*255).round().to(torch.uint8)
+    if x.numel() and (x.min() < 0 or x.max() > 255): raise ValueError(f"{src}: integer images must lie in 0..255")
+    return x.to(torch.uint8)
+
+def image_tensor(imgs, # a batch array `(n,h,w)`, `(n,c,h,w)` or `(n,h,w,c)`, or a list of images of any sizes
+                 src:str='data', # where they come from, for error messages
+                 size:int|tuple=None, # `(height, width)` to resize to; default: as they are, or the median size (capped) if sizes differ
+                 method:str='crop', # 'crop' or 'squish', as `taskdisc.folders.resize_image`
+                 max_size:int=64, # cap on the default size when sizes differ
+                )->Tensor: # `uint8` `(n,c,h,w)`, `c` 1 or 3
+    "Images as one `uint8` tensor, channels first, resized where asked or where their sizes differ"
+    if isinstance(imgs, (np.ndarray, Tensor)) and imgs.dtype != object:
+        x = torch.as_tensor(imgs)
+        if x.ndim == 3: x = x[:,None]
+        elif x.ndim == 4 and x.shape[-1] in (1,3,4) and x.shape[1] not in (1,3,4): x = x.permute(0,3,1,2)
+        elif x.ndim != 4: raise ValueError(f"{src}: images must have shape (n, h, w), (n, c, h, w) or (n, h, w, c), got {tuple(x.shape)}")
+        xs = [_as_uint8(x, src)[:, :3]]
+    else: xs = [_image(i, src)[None] for i in imgs]
+    if not xs: raise ValueError(f"{src} holds no images")
+    c = max(x.shape[1] for x in xs)
+    if c not in (1,3): raise ValueError(f"{src}: images have {c} channels; use 1 (grayscale) or 3 (RGB)")
+    sizes = {tuple(x.shape[-2:]) for x in xs}
+    if size is None and len(sizes) > 1: size = default_size([x.shape[-2:] for x in xs], max_size)
+    size = (size,size) if isinstance(size, int) else size
+    return torch.cat([(x if size is None else resize_image(x, tuple(size), method)).expand(-1,c,-1,-1) for x in xs]).contiguous()
+
+
+# %% ../nbs/00c_sources.ipynb #e0c5a003
+def from_arrays(x, # images: `(n,h,w)`, `(n,c,h,w)` or `(n,h,w,c)`, `uint8` or floats in [0,1], numpy or torch; or a list of images
+                y, # class index of each image
+                is_test=None, # `True` for held-out images
+                classes:list=None, # class names; default '0', '1', ...
+                name:str='arrays', # data set name
+                attrs:dict=None, # `{name: values}`: attributes of the images (`taskdisc.folders.column_attrs`)
+                size:int|tuple=None, # `(height, width)` to resize to (default: as they are)
+                method:str='crop', # how to resize: 'crop' or 'squish'
+               )->ImageData:
+    "An `ImageData` from arrays or tensors of images and labels"
+    y = class_labels(y, name)
+    x = image_tensor(x, name, size, method)
+    if len(x) != len(y): raise ValueError(f"{name}: {len(x)} images but {len(y)} labels; pass one label per image")
+    classes = [str(c) for c in classes] if classes is not None else [str(i) for i in range(int(y.max())+1 if len(y) else 0)]
+    return ImageData(x, y, classes, None if is_test is None else torch.as_tensor(np.asarray(is_test)), name,
+                     attrs=column_attrs(attrs or {}, name))
+
+def from_torch(ds, # a data set with `len(ds)` and `ds[i] = (image, label)`, e.g. `torchvision.datasets.CIFAR10(root)`
+               classes:list=None, # class names; default `ds.classes`, else '0', '1', ...
+               name:str=None, # data set name; default the class name of `ds`, lower case
+               **kwargs, # `from_arrays`'s `is_test`, `attrs`, `size`, `method`
+              )->ImageData:
+    "An `ImageData` from a torchvision-style data set: every item read once"
+    name = name or type(ds).__name__.lower()
+    items = [ds[i] for i in range(len(ds))]
+    bad = next((it for it in items if not isinstance(it, (tuple, list)) or len(it) < 2), None)
+    if bad is not None: raise ValueError(f"{name}: ds[i] must be (image, label) as torchvision data sets give, got {type(bad).__name__}")
+    ys = [int(l) if isinstance(l, Tensor) and l.numel() == 1 else l for _,l,*_ in items]
+    return from_arrays([im for im,*_ in items], ys, classes=classes if classes is not None else getattr(ds, 'classes', None),
+                       name=name, **kwargs)
+
+
+# %% ../nbs/00c_sources.ipynb #e0c5a004
+def _is_hf(o)->bool: return type(o).__module__.split('.')[0] == 'datasets' and type(o).__name__ in ('Dataset', 'DatasetDict')
+
+def is_hf_folder(p:Path)->bool:
+    "Whether `p` is a folder written by `datasets`' `save_to_disk`"
+    p = Path(p)
+    return (p/'dataset_dict.json').is_file() or ((p/'state.json').is_file() and (p/'dataset_info.json').is_file())
+
+def _load_from_disk(p:Path):
+    import datasets as hf
+    try: return hf.load_from_disk(str(p))
+    except Exception as e: raise ValueError(f"{p} is not a readable saved datasets data set ({type(e).__name__}: "
+                                            f"{str(e).splitlines()[0][:100]}); save it again with save_to_disk") from None
+
+def _hf_columns(feats:dict, image:str, label:str, src)->tuple:
+    "The image column, the label column and the attribute columns of a `datasets` data set"
+    import datasets as hf
+    cols = list(feats)
+    for c,what in ((image,'image'), (label,'label')):
+        if c is not None and c not in feats: raise ValueError(f"{src}: no column {c!r} (the {what} column you named); it has {cols}")
+    if image is None:
+        found = [c for c,f in feats.items() if isinstance(f, hf.Image)] or [c for c in ('image','img','pixel_values') if c in feats]
+        if not found: raise ValueError(f"{src}: no image column among {cols}; name it with image='COLUMN' (a datasets.Image column, "
+                                       "or images as arrays)")
+        if len(found) > 1: raise ValueError(f"{src}: several image columns {found}; name one with image='COLUMN'")
+        image = found[0]
+    if label is None:
+        found = [c for c,f in feats.items() if isinstance(f, hf.ClassLabel) and c != image]
+        found = [c for c in found if c == 'label'] or found or [c for c in ('label','labels') if c in feats]
+        if not found: raise ValueError(f"{src}: no label column among {cols}; name it with label='COLUMN' (class indices, e.g. a "
+                                       "datasets.ClassLabel column)")
+        if len(found) > 1: raise ValueError(f"{src}: several label columns {found}; name one with label='COLUMN'")
+        label = found[0]
+    def scalar(f): return isinstance(f, hf.ClassLabel) or (isinstance(f, hf.Value) and (f.dtype.startswith(('int', 'uint')) or
+                                                                                         f.dtype in ('bool', 'string', 'large_string')))
+    rest = [c for c in cols if c not in (image, label)]
+    skipped = [c for c in rest if not scalar(feats[c])]
+    if skipped: warnings.warn(f"{src}: columns {skipped} are not whole numbers, booleans or strings; left out of the attributes")
+    return image,label,[c for c in rest if scalar(feats[c])]
+
+def from_hf(ds, # a `datasets.Dataset` or `DatasetDict` (splits `train`, and `test`/`validation` held out)
+            image:str=None, # the image column; default the `datasets.Image` column, else one named 'image', 'img' or 'pixel_values'
+            label:str=None, # the label column; default the `ClassLabel` column, else one named 'label'
+            name:str=None, # data set name; default the data set's own, else 'dataset'
+            size:int|tuple=None, # `(height, width)` to resize to; default: as they are, or the median size if they differ
+            method:str='crop', # how to resize: 'crop' or 'squish'
+           )->ImageData:
+    "An `ImageData` from a Hugging Face `datasets` data set: images, class labels, and the other columns as attributes"
+    import datasets as hf
+    parts = list(ds.items()) if isinstance(ds, hf.DatasetDict) else [('train', ds)]
+    first = parts[0][1]
+    name = name or first.info.dataset_name or first.info.builder_name or 'dataset'
+    roles = {k: split_names.get(k.lower()) for k,_ in parts}
+    if len(parts) > 1 and (None in roles.values() or 'train' not in roles.values()):
+        raise ValueError(f"{name}: splits {list(roles)}; taskdisc needs a 'train' split and optionally 'test' or 'validation' "
+                         "(held out); select them, e.g. DatasetDict(train=ds['train'], test=ds['test'])")
+    parts = sorted(parts, key=lambda kv: roles[kv[0]] == 'test')  # training images first
+    image,label,extra = _hf_columns(first.features, image, label, name)
+    feats = first.features
+    fix = f"ds = ds.class_encode_column({label!r})"
+    xs,ys,tests,attrs = [],[],[],{c: [] for c in extra}
+    for k,d in parts:
+        if set(d.column_names) != set(first.column_names): raise ValueError(f"{name}: split {k!r} has other columns than {parts[0][0]!r}")
+        b = d.select_columns([image, label, *extra]).with_format('numpy')[:]
+        xs.append(b[image]); ys.append(class_labels(b[label], f"{name} ({k})" if len(parts) > 1 else name, fix))
+        tests.append(torch.full((len(d),), roles[k] == 'test'))
+        for c in extra:
+            v = b[c]
+            attrs[c].append(np.asarray(feats[c].int2str(v.tolist())) if isinstance(feats[c], hf.ClassLabel) else v)
+    x = image_tensor(np.concatenate(xs) if all(a.dtype != object for a in xs) and len({a.shape[1:] for a in xs}) == 1 else
+                     [i for a in xs for i in a], name, size, method)
+    y = torch.cat(ys)
+    classes = feats[label].names if isinstance(feats[label], hf.ClassLabel) else [str(i) for i in range(int(y.max())+1 if len(y) else 0)]
+    return ImageData(x, y, classes, torch.cat(tests), name, attrs=column_attrs({c: np.concatenate(v) for c,v in attrs.items()}, name))
+
+def _from_object(o, **kwargs)->ImageData:
+    "`get_data` for data in memory"
+    if _is_hf(o): return from_hf(o, **kwargs)
+    if isinstance(o, (tuple, list)) and len(o) in (2,3): return from_arrays(*o, **kwargs)
+    if hasattr(o, '__getitem__') and hasattr(o, '__len__'): return from_torch(o, **kwargs)
+    raise ValueError(f"get_data takes a name, a path, a datasets data set, a torchvision-style data set or (x, y) arrays, "
+                     f"not {type(o).__name__}")
+
 
 # %% ../nbs/00c_sources.ipynb #6ac642dd
 datasets = ('digits','cifar10','digits-colour')
 
-def get_data(name:str|Path='digits', # 'digits', 'cifar10', a path to a folder/`.tgz`/`.csv`, or a fastai archive name such as 'mnist_png'
+def get_data(source:str|Path='digits', # a name or path (above), or the data: `datasets` data set, torchvision-style data set, `(x, y)`
              size:int|tuple=None, # images read from files: `(height, width)` to resize to; default the median size, capped at 64
-             **kwargs, # more `taskdisc.folders.load_image_folder` settings: `method`, `max_size`, `valid_pct`, `seed`, `cache`
+             **kwargs, # more settings of the reader: `load_image_folder`'s (`method`, `valid_pct`...), `from_hf`'s (`image`, `label`)...
             )->ImageData:
-    "An `ImageData` by name or path"
-    if name == 'digits':
+    "An `ImageData` by name or path, or from data in memory"
+    if isinstance(source, ImageData):
+        if size or kwargs: raise ValueError("an ImageData is used as it is: leave out size and other settings")
+        return source
+    if not isinstance(source, (str, Path)): return _from_object(source, size=size, **kwargs)
+    if source == 'digits':
         if size or kwargs: raise ValueError(f"digits are 8x8 images from scikit-learn: size and folder settings do not apply; "
                                             f"leave out {['size']*bool(size) + list(kwargs)}")
         return load_digits_data()
-    if name == 'digits-colour':  # the known-answer colour control, `taskdisc.controls.colour_digits`
+    if source == 'digits-colour':  # the known-answer colour control, `taskdisc.controls.colour_digits`
         if size or kwargs: raise ValueError("digits-colour are 8x8 images: size and folder settings do not apply; leave them out")
         return colour_digits()
-    if name == 'cifar10':
+    if source == 'cifar10':
         if not (p := os.environ.get('TASKDISC_CIFAR10')):
             from fastai.data.external import untar_data, URLs
             try: p = untar_data(URLs.CIFAR)
@@ -37,10 +225,14 @@ def get_data(name:str|Path='digits', # 'digits', 'cifar10', a path to a folder/`
                 raise RuntimeError(f"could not download CIFAR-10 ({type(e).__name__}); "
                                    "set TASKDISC_CIFAR10 to a local cifar10 folder or .tgz") from None
         return load_image_folder(p, name='cifar10', size=size, **kwargs)
-    p = Path(name).expanduser()
+    p = Path(source).expanduser()
+    if p.is_dir() and is_hf_folder(p): return from_hf(_load_from_disk(p), size=size, **{'name': p.name, **kwargs})
+    if p.is_dir() and cifar_batches_dir(p):
+        if size: raise ValueError(f"{p} holds CIFAR-10's 32x32 images: leave out size")
+        return load_cifar_batches(p, **kwargs)
     if p.exists(): return load_image_folder(p, size=size, **kwargs)
-    if str(name) in fastai_image_urls(): return load_image_folder(untar_named(str(name)), size=size, **kwargs)
-    if isinstance(name, Path) or any(s in str(name) for s in '/\\~') or p.suffix:
+    if str(source) in fastai_image_urls(): return load_image_folder(untar_named(str(source)), size=size, **kwargs)
+    if isinstance(source, Path) or any(s in str(source) for s in '/\\~') or p.suffix:
         raise FileNotFoundError(f"{p.absolute()} does not exist; check the path (a relative path starts at {Path.cwd()})")
-    raise ValueError(f"unknown data set {name!r}: not one of {datasets}, not a fastai archive name (e.g. mnist_png, imagenette2-160), "
+    raise ValueError(f"unknown data set {source!r}: not one of {datasets}, not a fastai archive name (e.g. mnist_png, imagenette2-160), "
                      f"and no file or folder {p.absolute()}; check the spelling or the path")
