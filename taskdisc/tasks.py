@@ -106,7 +106,7 @@ def baseline_tasks(data:ImageData, # the images
 # %% ../nbs/01_tasks.ipynb #c82a380d
 def _whole(v, name:str, what:str)->Tensor:
     "`v` as a `LongTensor` if it holds whole numbers only, else a one-line `ValueError` (a float label is never truncated)"
-    t = torch.as_tensor(np.asarray(v))
+    t = torch.as_tensor(np.array(v))  # a copy: pandas' arrays are read-only, which torch warns about
     if t.is_floating_point():
         bad = t[(t != t.round()) | ~t.isfinite()]
         if len(bad): raise ValueError(f"{name}: {what} must be whole numbers, got {bad[:3].tolist()}")
