@@ -11,6 +11,7 @@ import numpy as np, pandas as pd, torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 import matplotlib.pyplot as plt
+import plotly.graph_objects as go
 from fastcore.all import *
 from fastai.callback.core import Callback
 from .data import ImageData, sample_split
@@ -22,7 +23,8 @@ from .distributed import map_shards
 
 # %% auto #0
 __all__ = ['rng_untouched', 'probe_probs', 'log_steps', 'ProbeRecorder', 'bhattacharyya_d2', 'InPCA', 'inpca', 'Trajectories',
-           'record_trajectories', 'map_frame', 'plot_map', 'family_distances', 'trajectory_lengths']
+           'record_trajectories', 'map_frame', 'plot_map', 'map_figure', 'map_widget', 'family_distances',
+           'trajectory_lengths']
 
 # %% ../nbs/11_space.ipynb #0b1d44bc
 @contextmanager
@@ -241,6 +243,46 @@ def plot_map(traj:Trajectories, # recorded trajectories
     axs[0].legend(fontsize=8)
     fig.suptitle(title); fig.tight_layout()
     return fig
+
+# %% ../nbs/11_space.ipynb #e2b86c1a
+def map_figure(frame:pd.DataFrame, # `map_frame`, or `map.csv` of `taskdisc map`: family, task, network, step, x1, x2
+               shares=None, # the shares of the dimensions (`InPCA.shares`), for the axis titles
+               signs=None, # their signs (`InPCA.signs`): -1 marks a time-like dimension
+               title:str='Trajectories of networks in the space of tasks',
+              )->go.Figure:
+    "The map of `plot_map` as an interactive plotly figure: one line per network of each task; hover shows family, task, network, step"
+    from matplotlib.colors import to_hex  # the families' matplotlib colours, in a form plotly reads
+    fig,seen = go.Figure(),set()
+    hover = 'family: %{customdata[0]}<br>task: %{customdata[1]}<br>network %{customdata[2]}, step %{customdata[3]}<extra></extra>'
+    for (fam,task,net),d in frame.groupby(['family','task','network'], sort=False):
+        d,col = d.sort_values('step'),to_hex(family_colors[fam]) if fam in family_colors else None
+        fig.add_trace(go.Scatter(x=d.x1, y=d.x2, mode='lines+markers', name=fam, legendgroup=fam, showlegend=fam not in seen,
+                                 line=dict(color=col, width=1.5), marker=dict(size=[4]*(len(d)-1) + [9]),
+                                 customdata=d[['family','task','network','step']].to_numpy(dtype=object), hovertemplate=hover))
+        seen.add(fam)
+    start = frame[frame.step == 0]
+    fig.add_trace(go.Scatter(x=start.x1, y=start.x2, mode='markers', name='start', marker=dict(symbol='x', color='black', size=9),
+                             hoverinfo='skip'))
+    tl = lambda i: ', time-like' if signs is not None and signs[i] < 0 else ''
+    lab = lambda i: f"InPCA {i+1}" + ('' if shares is None else f" ({shares[i]:.0%}{tl(i)})")
+    fig.update_layout(title=title, xaxis_title=lab(0), yaxis_title=lab(1), template='plotly_white', hovermode='closest',
+                      width=760, height=560, legend_title_text='family')
+    return fig
+
+def map_widget(browser, # a `taskdisc.widgets.MapBrowser` of the same map
+               fig:go.Figure=None, # `map_figure` of its frame (default: made from `browser.frame`)
+              ):
+    "The interactive map above `browser`: a click on a point of a network shows its task and images in the browser (Jupyter)"
+    import ipywidgets as widgets
+    try: fw = go.FigureWidget(fig if fig is not None else map_figure(browser.frame))
+    except ImportError: raise ImportError("clicking on the map in Jupyter needs the anywidget package: pip install anywidget") from None
+    def click(trace, points, state):
+        if not points.point_inds or trace.customdata is None: return
+        _,task,net,_ = trace.customdata[points.point_inds[0]]
+        e = browser.ends
+        browser.point.value = int(e.index[(e.task == task) & (e.network == net)][0])
+    for t in fw.data: t.on_click(click)
+    return widgets.VBox([fw, browser.widget])
 
 # %% ../nbs/11_space.ipynb #2a4a5054
 def family_distances(traj:Trajectories)->pd.DataFrame:

@@ -14,9 +14,9 @@ from ..tasks import baseline_tasks, save_tasks
 from ..settings import Protocol
 from ..pair import pair_metrics, pair_record
 from ..space import (Trajectories, InPCA, record_trajectories, inpca, map_frame, plot_map, family_distances,
-                            trajectory_lengths)
+                            trajectory_lengths, map_figure)
 from ..settings import in_range
-from .core import start_run, tasks_from_run, check_run_data, run_dataset
+from .core import start_run, tasks_from_run, check_run_data, run_dataset, examples_table
 
 # %% auto #0
 __all__ = ['map_scores', 'disagreement_gap', 'plot_agreement_accuracy', 'MapRun', 'run_map']
@@ -114,7 +114,12 @@ def run_map(run:str=None, # a `taskdisc discover` run folder (or a tasks CSV) wh
         shares = pd.DataFrame(dict(dim=range(1, k+1), eigenvalue=emb.eigenvalues[:k], sign=emb.signs[:k], share=emb.shares[:k]))
         scores,dist,lengths = map_scores(traj, tasks, data, proto),family_distances(traj),trajectory_lengths(traj)
         f.save_csv('map.csv', frame)
-        f.save_fig('map.png', plot_map(traj, emb, f"{data.name}: trajectories of the networks of {len(tasks)} tasks"))
+        title = f"{data.name}: trajectories of the networks of {len(tasks)} tasks"
+        f.save_fig('map.png', plot_map(traj, emb, title))
+        f.write('map.html', lambda p: map_figure(frame, emb.shares, emb.signs, title).write_html(p, include_plotlyjs=True, full_html=True))
+        xs = frame.loc[traj.ends()].pivot(index='task', columns='network', values=[f'x{i+1}' for i in range(min(3, k))])
+        xs.columns = [f'{x}_net{n}' for x,n in xs.columns]
+        f.save_examples(examples_table(data, traj.holdout_idx, tasks, traj.end_probs(), per_task=xs))
         f.save_csv('shares.csv', shares); f.save_csv('scores.csv', scores)
         f.save_csv('distances.csv', dist.rename_axis('family').reset_index()); f.save_csv('lengths.csv', lengths.reset_index())
         f.save_probs(traj.points.task.unique(), traj.end_probs(), data.src_idx[traj.holdout_idx])

@@ -1,18 +1,20 @@
 #!/usr/bin/env python
 """Browser test of taskdisc's widgets: serve `widgets_demo.ipynb` with Voila on 127.0.0.1, drive Debian's
-headless Chromium with Playwright, click through `TaskBrowser` and `TaskQuiz`, and save screenshots.
+headless Chromium with Playwright, click through `TaskBrowser` and `TaskQuiz`, and save screenshots. Then the
+interactive map: `map.html` of a small `taskdisc map` run, served as a plain file from 127.0.0.1 with every other
+host refused (plotly's JavaScript must be inside the file), hovered on the end point of a task's trajectory.
 
 Prints one line per check and then `browser: N passed, M failed`; exits 1 on any failure. Stops by itself:
 every wait is bounded by what is left of `--timeout` seconds, and a watchdog ends the run past it.
 Install what it needs with `bash tests/browser/install.sh`."""
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
-import argparse, os, re, signal, socket, subprocess, sys, tempfile, threading, time
+import argparse, os, re, signal, socket, subprocess, sys, tempfile, threading, time, traceback
 from pathlib import Path
 
 here = Path(__file__).resolve().parent
 root = here.parent.parent
-checks = ['taskbrowser', 'quiz']
+checks = ['taskbrowser', 'quiz', 'map']
 # no GPU, no sandbox (root in a container), and nothing that phones home: the only traffic is to 127.0.0.1
 chrome_args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -30,6 +32,13 @@ def expected_result()->str:
     q = TaskQuiz(digits, human_tasks(digits.classes, n=2)[0], n_examples=4, n_questions=3)
     q.answer(0)
     return f"1 answered, {q.score():.0%} correct"
+
+def map_run(out:Path)->Path:
+    "A small `taskdisc map` run on digits (2 human-labelled and 2 random-labelled tasks, a short protocol) into `out`"
+    import warnings; warnings.filterwarnings('ignore', category=FutureWarning)
+    from taskdisc.runs.map import run_map
+    return run_map(n_human=2, n_random=2, n_points=4, out=out, show=False, n_train=300, n_holdout=100, max_epochs=4).out  # not `use_runtime`:
+    # it sets signal handlers, which only the main thread may
 
 def log(msg): print(msg, flush=True)
 
@@ -147,6 +156,35 @@ def check_quiz(page, shots:Path, deadline, expected:Future)->str:
     if up := upscaled(box): log(f"  note: TaskQuiz images stretched by their box: {up}")
     return f"{p0!r} -> {p1!r}; result {res!r}"
 
+def serve_folder(folder:Path):
+    "A plain HTTP server of `folder` on 127.0.0.1, in a thread; `.shutdown()` stops it"
+    from http.server import ThreadingHTTPServer, SimpleHTTPRequestHandler
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass
+    srv = ThreadingHTTPServer(('127.0.0.1', 0), partial(Quiet, directory=str(folder)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv
+
+_end_point = """gd => { const d = gd._fullData.find(t => t.customdata && t.customdata.length), i = d.x.length - 1;
+  const r = gd.querySelector('.nsewdrag').getBoundingClientRect(), fl = gd._fullLayout;
+  return {x: r.left + fl.xaxis.l2p(d.x[i]), y: r.top + fl.yaxis.l2p(d.y[i]), family: d.customdata[i][0],
+          task: d.customdata[i][1], network: d.customdata[i][2], step: d.customdata[i][3]}; }"""
+
+def check_map(page, shots:Path, deadline, url:str)->str:
+    page.goto(url, wait_until='load', timeout=deadline.ms(60))
+    plot = page.locator('.js-plotly-plot').first
+    plot.wait_for(timeout=deadline.ms(30))
+    wait_until(lambda: page.locator('.js-plotly-plot .scatterlayer .trace').count() > 0, deadline, "the map's traces")
+    pt = plot.evaluate(_end_point)
+    page.mouse.move(pt['x'], pt['y'])
+    want = f"task: {pt['task']}"
+    lines = "els => els.flatMap(e => [...e.querySelectorAll('tspan.line')].map(t => t.textContent)).join(' | ')"  # SVG: no innerText
+    tip = wait_until(lambda: (t := page.locator('.hoverlayer .hovertext').evaluate_all(lines)) and want in t and t,
+                     deadline, f"a hover label with {want!r}", cap=15)
+    assert f"family: {pt['family']}" in tip and f"step {pt['step']}" in tip, f"hover label {tip!r} lacks the family or the step of {pt}"
+    plot.screenshot(path=shots/'browser_map.png', timeout=deadline.ms(20))
+    return f"hover at ({pt['x']:.0f}, {pt['y']:.0f}) px shows {tip.strip()!r}"
+
 # ---------------------------------------------------------------- main
 
 def run(args, tmp:Path, deadline)->dict:
@@ -160,6 +198,7 @@ def run(args, tmp:Path, deadline)->dict:
         if server.poll() is not None: raise RuntimeError(f"Voila exited with code {server.returncode}")
         log(f"voila up on 127.0.0.1:{port} after {time.monotonic() - args.t0:.1f}s")
         expected = ThreadPoolExecutor(1).submit(expected_result)  # while the browser works
+        mapped = ThreadPoolExecutor(1).submit(map_run, tmp/'map')  # a small map run, meanwhile
         with sync_playwright() as p:
             ctx = p.chromium.launch_persistent_context(
                 str(tmp/'profile'), executable_path=args.chromium, headless=True, args=chrome_args,
@@ -176,10 +215,16 @@ def run(args, tmp:Path, deadline)->dict:
                 page.on('pageerror', lambda e: errors.append(f"page error: {e}"))
                 page.on('console', lambda m: m.type == 'error' and errors.append(f"console: {m.text}"))
                 page.goto(f'http://127.0.0.1:{port}/', wait_until='domcontentloaded', timeout=deadline.ms(60))
-                for name,f in (('taskbrowser', check_taskbrowser), ('quiz', partial(check_quiz, expected=expected))):
+                def check_map_run(page, shots, deadline):
+                    srv = serve_folder(mapped.result(timeout=deadline.left()))
+                    try: return check_map(page, shots, deadline, f'http://127.0.0.1:{srv.server_address[1]}/map.html')
+                    finally: srv.shutdown()
+                for name,f in (('taskbrowser', check_taskbrowser), ('quiz', partial(check_quiz, expected=expected)),
+                               ('map', check_map_run)):
                     try: results[name] = (True, f(page, args.shots, deadline))
                     except Exception as e:
                         results[name] = (False, f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}")
+                        log(f"  ({name} failed at: {' <- '.join(f'{fr.name}:{fr.lineno}' for fr in traceback.extract_tb(e.__traceback__)[::-1][:4])})")
                         shot = Path(tempfile.gettempdir())/f'taskdisc_browser_failed_{name}.png'
                         try: page.screenshot(path=shot, timeout=10_000); log(f"  (page at failure: {shot})")
                         except Exception: pass
