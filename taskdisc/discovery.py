@@ -16,7 +16,7 @@ from fastai.callback.progress import ProgressCallback
 from fastai.optimizer import OptimWrapper
 from fastai.torch_core import get_random_states, set_random_states, trainable_params
 from .data import ImageData
-from .tasknet import TaskNet, head_tasks
+from .tasknet import TaskNet, head_tasks, load_encoder
 from .settings import DiscoveryConfig, upgrade
 from .objective import discovery_dls, DiscoveryModel, DiscoveryLoss
 from .files import atomic_write
@@ -25,8 +25,8 @@ from .runtime import deferring, interrupted, Interrupted
 from .precision import auto_policy, model_to_layout
 
 # %% auto #0
-__all__ = ['LossPart', 'DiscoveryTrainer', 'check_same_config', 'DiscoveryCheckpoint', 'load_encoder', 'encoder_splitter',
-           'EncoderLR', 'tasknet_layout', 'check_heads_per_step', 'DiscoveryLearner', 'discovery_learner']
+__all__ = ['LossPart', 'DiscoveryTrainer', 'check_same_config', 'DiscoveryCheckpoint', 'encoder_splitter', 'EncoderLR',
+           'tasknet_layout', 'check_heads_per_step', 'DiscoveryLearner', 'discovery_learner']
 
 # %% ../nbs/07_discovery.ipynb #7a6da50b
 class LossPart(Metric):
@@ -138,17 +138,6 @@ class DiscoveryCheckpoint(Callback):
         if l.heads_per_step is None and saved % world_size() == 0: l.heads_per_step = saved  # else one per process
 
 # %% ../nbs/07_discovery.ipynb #520494dc
-def load_encoder(tasknet:TaskNet, path:str|Path)->TaskNet:
-    "Load the encoder weights of `tasknet` from `path`: a state dict of the encoder or of a whole `TaskNet`"
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"encoder weights {path} do not exist")
-    sd = torch.load(path, map_location='cpu', weights_only=True)
-    if any(k.startswith('encoder.') for k in sd): sd = {k[len('encoder.'):]: v for k,v in sd.items() if k.startswith('encoder.')}
-    try: tasknet.encoder.load_state_dict(sd)
-    except RuntimeError as e: raise ValueError(f"{path} does not fit the encoder ({tasknet.arch}, {e.args[0].splitlines()[0]}); "
-                                               "check arch and arch_kwargs") from None
-    return tasknet
-
 def encoder_splitter(m:DiscoveryModel)->list:
     "Two parameter groups of the task network: its encoder, and the rest (projection, BatchNorm scale)"
     enc = set(map(id, m.tasknet.encoder.parameters()))
