@@ -33,7 +33,7 @@ def run_flags(out:str=None, # output folder (default: a new taskdisc-<command>-<
               device:str=None, # where the networks train: cpu, cuda, cuda:N or mps (default: fastai's default device)
               size:int=None, # resize images read from files to size x size (default: their median size, capped at 64)
               precision:str=None, # precision and layout policy: auto (from the device), measure, fp32, bf16, channels_last or both
-              log:str=None, # experiment trackers, comma-separated: csv, tensorboard, wandb (W&B offline unless configured); in OUT/logs
+              loggers:str=None, # experiment trackers, comma-separated: csv, tensorboard, wandb (W&B offline unless configured); in OUT/logs
              ):
     "The flags every command takes: the run folder, the seed, the runtime (`threads`, `device`), image size, precision, trackers"
 
@@ -241,7 +241,7 @@ def main():
     no_bar = fastprogress.NO_BAR
     try:
         fastprogress.NO_BAR = no_bar or not sys.stdout.isatty()  # a log file or a pipe gets one line per epoch, not a bar's redraws
-        with use_runtime(args.pop('device'), args.pop('threads')), use_loggers(args.pop('log')): commands[cmd](**args)
+        with use_runtime(args.pop('device'), args.pop('threads')), use_loggers(args.pop('loggers')): commands[cmd](**args)
     except user_errors as e:  # fastai puts "Exception occured in <callback>..." before the message of an error raised in a callback
         print(f"taskdisc {cmd}: error: {(str(e).strip().splitlines() or [type(e).__name__])[-1].strip()}", file=sys.stderr)
         sys.exit(1)

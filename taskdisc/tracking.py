@@ -25,9 +25,9 @@ def parse_log(log:str|list=None, # comma-separated loggers ('csv,tensorboard'), 
     if not log: return ()
     kinds = tuple(dict.fromkeys(k.strip().lower() for k in (log.split(',') if isinstance(log, str) else log) if k.strip()))
     for k in kinds:
-        if k not in loggers: raise ValueError(f"--log takes {', '.join(loggers)} (several separated by commas), got {k!r}")
+        if k not in loggers: raise ValueError(f"--loggers takes {', '.join(loggers)} (several separated by commas), got {k!r}")
         if loggers[k] and importlib.util.find_spec(loggers[k]) is None:
-            raise ValueError(f"--log {k} needs the {loggers[k]} package, which is not installed: pip install {loggers[k]}")
+            raise ValueError(f"--loggers {k} needs the {loggers[k]} package, which is not installed: pip install {loggers[k]}")
     return kinds
 
 # %% ../nbs/02g_tracking.ipynb #ac1106f8
@@ -116,7 +116,7 @@ class Tracker:
     def _send(self, what:str, f):
         "`f()`; a tracker that fails warns instead of stopping the run (the run folder keeps everything)"
         try: f()
-        except Exception as e: warnings.warn(f"--log: {what} was not sent to the trackers ({type(e).__name__}: {e})")
+        except Exception as e: warnings.warn(f"--loggers: {what} was not sent to the trackers ({type(e).__name__}: {e})")
 
     def log_table(self, name:str, df:pd.DataFrame, max_rows:int=100):
         "A table of the run: TensorBoard text (its first `max_rows` rows), a W&B table (the run folder holds the CSV)"

@@ -296,12 +296,12 @@ class Run:
     @property
     def tracker(self)->Tracker: return self.folder.tracker
     def log_cbs(self, name:str)->list:
-        "fastai callbacks that send a `Learner`'s fit named `name` to the run's experiment trackers (`Tracker.cbs`); none without `--log`"
+        "fastai callbacks that send a `Learner`'s fit named `name` to the run's experiment trackers (`Tracker.cbs`); none without `--loggers`"
         return self.tracker.cbs(name) if self.tracker else []
 
 @contextmanager
 def _tracking(run:Run):
-    "The run's `Tracker` under `logs/` while inside, if loggers were asked for (`use_loggers`, `--log`); the main process's only"
+    "The run's `Tracker` under `logs/` while inside, if loggers were asked for (`use_loggers`, `--loggers`); the main process's only"
     kinds = current_loggers() if run.folder.main else ()
     run.folder.tracker = Tracker(run.path/'logs', kinds, f"{run.kind}-{run.path.name}", run.args) if kinds else None
     try: yield

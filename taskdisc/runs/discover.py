@@ -80,7 +80,7 @@ def run_discover(dataset:str=None, # a data set name, or an image folder, archiv
     with start_run('discover', dataset, out, size, args, spec, prepare, n_heads, 'heads', n_scored, show) as run:
         data,proto,cfg = run.data,run.spec.protocol,run.spec.discovery
         heads = lambda learn: learn.head_tasks(data, heads=range(min(3, cfg.n_heads)), prefix='head', warn=False)[0]
-        cbs = ([ASEval(data, heads, as_every, proto, seed)] if as_every else []) + run.log_cbs('discovery')  # `--log`: the trackers
+        cbs = ([ASEval(data, heads, as_every, proto, seed)] if as_every else []) + run.log_cbs('discovery')  # `--loggers`: the trackers
         learn = discovery_learner(data, cfg, run.path, ckpt_every, cbs=cbs)
         run.save_config()  # after the learner resumed (or refused) the run's checkpoint
         try:
