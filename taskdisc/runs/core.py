@@ -296,7 +296,7 @@ class Run:
     @property
     def tracker(self)->Tracker: return self.folder.tracker
     def log_cbs(self, name:str)->list:
-        "fastai callbacks that send a `Learner`'s fit named `name` to the run's experiment trackers (`Tracker.cbs`); none without `--loggers`"
+        "fastai callbacks that send a `Learner`'s fit named `name` to the run's trackers (`Tracker.cbs`); none without `--loggers`"
         return self.tracker.cbs(name) if self.tracker else []
 
 @contextmanager
