@@ -798,5 +798,8 @@ d = { 'settings': { 'branch': 'main',
                                   'taskdisc.widgets.TaskQuiz.show_result': ('widgets.html#taskquiz.show_result', 'taskdisc/widgets.py'),
                                   'taskdisc.widgets.TaskQuiz.update': ('widgets.html#taskquiz.update', 'taskdisc/widgets.py'),
                                   'taskdisc.widgets.fig_png': ('widgets.html#fig_png', 'taskdisc/widgets.py'),
+                                  'taskdisc.widgets.html_text': ('widgets.html#html_text', 'taskdisc/widgets.py'),
                                   'taskdisc.widgets.image_widget': ('widgets.html#image_widget', 'taskdisc/widgets.py'),
+                                  'taskdisc.widgets.stack_png': ('widgets.html#stack_png', 'taskdisc/widgets.py'),
+                                  'taskdisc.widgets.text_png': ('widgets.html#text_png', 'taskdisc/widgets.py'),
                                   'taskdisc.widgets.widget_bundle': ('widgets.html#widget_bundle', 'taskdisc/widgets.py')}}}

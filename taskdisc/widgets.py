@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_widgets.ipynb #042e8648
 from __future__ import annotations
-import io, base64
+import io, base64, html, re, textwrap
 import pandas as pd, torch
 from torch import Tensor
 import matplotlib.pyplot as plt
@@ -14,7 +14,8 @@ from .data import ImageData
 from .viz import plot_task_grid, plot_split, pick_examples, show_images, family_colors
 
 # %% auto #0
-__all__ = ['image_widget', 'fig_png', 'widget_bundle', 'TaskBrowser', 'TaskQuiz', 'SplitExplorer', 'MapBrowser']
+__all__ = ['image_widget', 'fig_png', 'html_text', 'text_png', 'stack_png', 'widget_bundle', 'TaskBrowser', 'TaskQuiz',
+           'SplitExplorer', 'MapBrowser']
 
 # %% ../nbs/10_widgets.ipynb #ff054d8e
 def image_widget(value:bytes=b'')->widgets.Image:
@@ -26,12 +27,35 @@ def fig_png(fig:plt.Figure, dpi:int=80)->bytes:
     buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight'); plt.close(fig)
     return buf.getvalue()
 
+def html_text(s:str)->str:
+    "The text of a widget's HTML (`HTML.value`): tags dropped, entities such as `&middot;` decoded"
+    return html.unescape(re.sub(r'<[^>]+>', '', s)).strip()
+
+def text_png(text:str, width:int=110, fontsize:int=9, dpi:int=80)->bytes:
+    "PNG bytes of `text`, wrapped at `width` characters: a header line of a widget's still picture"
+    fig = plt.figure(figsize=(0.1, 0.1))
+    fig.text(0, 0, '\n'.join(textwrap.wrap(text, width)), fontsize=fontsize)
+    return fig_png(fig, dpi)
+
+def stack_png(*pngs:bytes)->bytes:
+    "PNG bytes of `pngs` stacked top to bottom, left-aligned on white"
+    from PIL import Image
+    ims = [Image.open(io.BytesIO(p)).convert('RGB') for p in pngs]
+    out = Image.new('RGB', (max(im.width for im in ims), sum(im.height for im in ims)), 'white')
+    y = 0
+    for im in ims: out.paste(im, (0, y)); y += im.height
+    buf = io.BytesIO(); out.save(buf, 'png', optimize=True)
+    return buf.getvalue()
+
 def widget_bundle(widget:widgets.Widget, # the live widget
-                  png:bytes=None, # a picture of its first state
+                  *parts, # the page on screen, top to bottom: header texts (`str`) and pictures (PNG bytes)
                  )->dict:
-    "Display data of `widget` plus a still of its first state as `image/png`, for pages shown without a kernel"
+    "Display data of `widget` plus a still of the page on screen: `image/png` with its texts drawn in, and the texts as `text/plain`"
     data = widget._repr_mimebundle_()
-    if png: data['image/png'] = base64.b64encode(png).decode()
+    parts = [p for p in parts if p]
+    if parts: data['image/png'] = base64.b64encode(stack_png(*[text_png(p) if isinstance(p, str) else p for p in parts])).decode()
+    texts = [p for p in parts if isinstance(p, str)]
+    if texts: data['text/plain'] = '\n'.join(texts)
     return data
 
 # %% ../nbs/10_widgets.ipynb #8794772f
@@ -75,11 +99,14 @@ class TaskBrowser:
         flag = " <span style='color:#c00'>(flagged)</span>" if s and s.get('flagged') else ""
         as_txt = f"agreement score <b>{s['agreement']:.3f}</b>{flag}" if s else "agreement score not computed"
         bal = self.labels(i).float().mean().item()
-        self.header.value = f"<b>{t.name}</b> &middot; family {t.family} &middot; {as_txt} &middot; class 1: {bal:.0%} of images"
+        fam = s.get('family') or t.family  # tasks read back from a CSV know only that they came from a table
+        self.header.value = f"<b>{t.name}</b> &middot; family {fam} &middot; {as_txt} &middot; class 1: {bal:.0%} of images"
         if i not in self._png:
             self._png[i] = fig_png(plot_task_grid(self.data, self.labels(i), None if self.conf is None else self.conf(t), self.k))
         self.image.value = self._png[i]
-    def _repr_mimebundle_(self, **kwargs): return widget_bundle(self.widget, self.image.value)
+    def _repr_mimebundle_(self, **kwargs):
+        return widget_bundle(self.widget, f"Task browser, task {self.index+1} of {len(self.tasks)} (paging needs a live kernel): "
+                             + html_text(self.header.value), self.image.value)
 
 # %% ../nbs/10_widgets.ipynb #1d0bd4e7
 class TaskQuiz:
@@ -140,7 +167,9 @@ class TaskQuiz:
             fig,ax = plt.subplots(figsize=(1.4,1.4)); show_images([ax], self.data, [self.current()])
             self.question.value = fig_png(fig)
         for b in self.buttons: b.disabled = self.done
-    def _repr_mimebundle_(self, **kwargs): return widget_bundle(self.widget, self.examples_image.value)
+    def _repr_mimebundle_(self, **kwargs):
+        return widget_bundle(self.widget, f"Guess the rule: a quiz of {len(self.questions)} images (answering needs a live kernel). "
+                             "Examples of each class:", self.examples_image.value)
 
 # %% ../nbs/10_widgets.ipynb #055b93c9
 class SplitExplorer:
@@ -176,7 +205,9 @@ class SplitExplorer:
         self.info.value = f"<b>{key[1]}</b> for target <b>{key[0]}</b>: {len(tr)} train, {len(te)} test{acc}"
         if key not in self._png: self._png[key] = fig_png(plot_split(self.data, self.targets[key[0]], tr, te, p, self.k))
         self.image.value = self._png[key]
-    def _repr_mimebundle_(self, **kwargs): return widget_bundle(self.widget, self.image.value)
+    def _repr_mimebundle_(self, **kwargs):
+        return widget_bundle(self.widget, f"Split explorer, split {list(self.splits).index(self.current())+1} of {len(self.splits)} "
+                             f"(choosing another needs a live kernel): " + html_text(self.info.value), self.image.value)
 
 # %% ../nbs/10_widgets.ipynb #4193200b
 class MapBrowser:
@@ -236,4 +267,7 @@ class MapBrowser:
         ax.set_xlabel('InPCA 1', fontsize=8); ax.set_ylabel('InPCA 2', fontsize=8); ax.tick_params(labelsize=7)
         ax.set_title(name, fontsize=9); ax.legend(fontsize=7)
         return fig
-    def _repr_mimebundle_(self, **kwargs): return widget_bundle(self.widget, self.map.value)
+    def _repr_mimebundle_(self, **kwargs):
+        b = self.browser
+        return widget_bundle(self.widget, f"Map browser (picking a point needs a live kernel), point {self.point.label}:", self.map.value,
+                             html_text(b.header.value), b.image.value)
