@@ -48,6 +48,7 @@ def plot_agreement(df:pd.DataFrame, # `agreement_scores` output: columns `family
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # the y axis counts tasks
     ax.set_xlabel('agreement score'); ax.set_ylabel('tasks'); ax.set_title(title)
     ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars, never over them
+    fig.set_size_inches(5.2 + 0.06*max(map(len, ax.get_legend_handles_labels()[1]), default=0), 3.2)  # a long key widens the figure
     fig.tight_layout()
     return fig
 
