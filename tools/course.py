@@ -176,17 +176,21 @@ def small_png(b64:str, max_width:int=800, colors:int=96)->str:
     out = base64.b64encode(buf.getvalue()).decode()
     return out if len(out) < len(b64) else b64
 
+# warnings of the pinned libraries that a reader can do nothing about: fastai's layers call torch.jit.script at import
+_quiet = re.compile(r'^[^\n]*FutureWarning: `torch\.jit\.script` is deprecated[^\n]*\n\s*warnings\.warn\(\n?', re.M)
+
 def small_outputs(nb, max_text:int=4000):
-    "Keep outputs small for git and the docs: long text cut, PNGs re-encoded (`small_png`), widget state dropped (the still picture stays)"
+    "Keep outputs small for git and the docs: long text cut, known library warnings dropped, PNGs re-encoded (`small_png`), widget state dropped (the still picture stays)"
     for cell in nb.cells:
         if cell.cell_type != 'code': continue
         for o in cell.outputs:
+            if o.get('output_type') == 'stream' and o.get('name') == 'stderr': o.text = _quiet.sub('', o.text)
             if o.get('output_type') == 'stream' and len(o.text) > max_text: o.text = o.text[:max_text] + '\n[... cut]\n'
             data = o.get('data', {})
             data.pop('application/vnd.jupyter.widget-view+json', None)
             if 'text/html' in data and len(''.join(data['text/html'])) > 50_000: data.pop('text/html')
             if 'image/png' in data: data['image/png'] = small_png(data['image/png'])
-        cell.outputs = [o for o in cell.outputs if o.get('output_type') != 'display_data' or o.get('data')]
+        cell.outputs = [o for o in cell.outputs if (o.get('output_type') != 'display_data' or o.get('data')) and (o.get('output_type') != 'stream' or o.text)]
     nb.metadata.pop('widgets', None)
     return nb
 
