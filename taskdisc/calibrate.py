@@ -118,6 +118,6 @@ def plot_calibration(table:pd.DataFrame, title:str='')->plt.Figure:
     bars = ax.bar(t.setting, t.gap, color=['tab:blue' if c else 'lightsteelblue' for c in t.chosen])
     for b,s in zip(bars, t.status): b.set_hatch('' if s == 'fitted' else '//')
     ax.set_ylabel('median AS: human - random')
-    ax.set_title(title or 'Calibration: gap per setting (hatched: not every network fitted)', fontsize=9)
+    ax.set_title(title or 'Calibration: gap per setting (hatched: not every network fitted)', fontsize=9, wrap=True)  # wraps, uncut
     ax.tick_params(axis='x', rotation=30, labelsize=7); fig.tight_layout()
     return fig

@@ -235,6 +235,6 @@ def plot_invariance(summ:pd.DataFrame, # from `run_invariance` or `invariance_su
     for k,(col,c) in enumerate((('train','tab:blue'),('test','tab:orange'))):
         ax.bar(i + (k-0.5)*w, summ[col], w, yerr=summ[col+'_std'].fillna(0), capsize=3, color=c, label=f"{col} environments")
     if best: ax.axhline(best, color='gray', ls='--', lw=1, label=f'best invariant ({best:g})')
-    ax.set_xticks(i, summ.index); ax.set_ylim(0, 1); ax.set_ylabel('accuracy')
-    ax.legend(fontsize=7, loc='upper right'); ax.set_title(title or '')
+    ax.set_xticks(i, summ.index); ax.set_ylim(0, 1.2); ax.set_yticks(np.linspace(0, 1, 6)); ax.set_ylabel('accuracy')
+    ax.legend(fontsize=7, loc='upper center', ncol=3, frameon=False); ax.set_title(title or '')  # the key above bars that reach 1
     return ax
