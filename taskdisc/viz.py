@@ -157,7 +157,9 @@ def plot_split(data:ImageData, # the images
     pred = lambda p: name(p) if short else str(int(p))
     cap = lambda idx: None if split_task is None else [f"τd={int(split_task[i])}" for i in idx]
     cols = 3 if preds is not None else 2
-    fig,axs = plt.subplots(len(classes), cols*k, figsize=(cols*k*0.9, len(classes)*1.25+0.5), squeeze=False)
+    rows = [name(c) if short or class_names is None else f"{int(c)}: {name(c)}" for c in classes]
+    fig,axs = plt.subplots(len(classes), cols*k, squeeze=False,  # wide enough for the row labels, tall enough for the title
+                           figsize=(cols*k*0.9 + 0.08*max(map(len, rows)), len(classes)*1.25 + 0.5 + 0.4*bool(title)))
     for r,c in enumerate(classes):
         tr = train_idx[labels[train_idx] == c][:k]; te = test_idx[labels[test_idx] == c][:k]
         show_images(axs[r,:k], data, tr, cap(tr)); show_images(axs[r,k:2*k], data, te, cap(te))
@@ -167,10 +169,10 @@ def plot_split(data:ImageData, # the images
             caps = [f"→{pred(p)}" + (f"\nτd={int(split_task[i])}" if split_task is not None else '')
                     for p,i in zip(preds[wrong][:k], w)]
             show_images(axs[r,2*k:], data, w, caps, color='tab:red')
-        label = name(c) if short or class_names is None else f"{int(c)}: {name(c)}"
-        axs[r,0].set_ylabel(label, fontsize=9, rotation=0, ha='right', va='center')
+        axs[r,0].set_ylabel(rows[r], fontsize=9, rotation=0, ha='right', va='center')
     for j,head in enumerate(['train', 'test', 'mistakes (→ prediction)'][:cols]):
-        axs[0,j*k].annotate(head, (0, 1.6 if split_task is not None else 1.3), xycoords='axes fraction', fontsize=9, weight='bold')
+        axs[0,j*k].annotate(head, (0, 1.6 if split_task is not None else 1.3), xycoords='axes fraction', fontsize=9,
+                            weight='bold').set_in_layout(False)  # a header spans its columns: not one thumbnail's decoration
     if split_task is not None:
         fig.text(0.01, 0.01, f"τd: the label of {split_name}, the task the split follows", fontsize=8)
     if title: fig.suptitle(title, fontsize=10, y=0.99)
