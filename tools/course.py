@@ -176,6 +176,12 @@ def small_png(b64:str, max_width:int=800, colors:int=96)->str:
     out = base64.b64encode(buf.getvalue()).decode()
     return out if len(out) < len(b64) else b64
 
+def plotly_html(data:dict)->str:
+    "HTML of a plotly figure's display data that loads plotly.js from its CDN (kilobytes, where the inline copy is megabytes)"
+    import plotly.io as pio
+    fig = pio.from_json(json.dumps(data['application/vnd.plotly.v1+json']))
+    return pio.to_html(fig, include_plotlyjs='cdn', full_html=False)
+
 # warnings of the pinned libraries that a reader can do nothing about: fastai's layers call torch.jit.script at import
 _quiet = re.compile(r'^[^\n]*FutureWarning: `torch\.jit\.script` is deprecated[^\n]*\n\s*warnings\.warn\(\n?', re.M)
 
@@ -189,6 +195,7 @@ def small_outputs(nb, max_text:int=4000):
             data = o.get('data', {})
             data.pop('application/vnd.jupyter.widget-view+json', None)
             if 'text/html' in data and len(''.join(data['text/html'])) > 50_000: data.pop('text/html')
+            if 'application/vnd.plotly.v1+json' in data and 'text/html' not in data: data['text/html'] = plotly_html(data)
             if 'image/png' in data: data['image/png'] = small_png(data['image/png'])
         cell.outputs = [o for o in cell.outputs if (o.get('output_type') != 'display_data' or o.get('data')) and (o.get('output_type') != 'stream' or o.text)]
     nb.metadata.pop('widgets', None)
