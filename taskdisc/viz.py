@@ -170,13 +170,14 @@ def plot_split(data:ImageData, # the images
                     for p,i in zip(preds[wrong][:k], w)]
             show_images(axs[r,2*k:], data, w, caps, color='tab:red')
         axs[r,0].set_ylabel(rows[r], fontsize=9, rotation=0, ha='right', va='center')
-    for j,head in enumerate(['train', 'test', 'mistakes (→ prediction)'][:cols]):
-        axs[0,j*k].annotate(head, (0, 1.6 if split_task is not None else 1.3), xycoords='axes fraction', fontsize=9,
-                            weight='bold').set_in_layout(False)  # a header spans its columns: not one thumbnail's decoration
+    heads = [axs[0,j*k].annotate(head, (0, 1.6 if split_task is not None else 1.3), xycoords='axes fraction', fontsize=9, weight='bold')
+             for j,head in enumerate(['train', 'test', 'mistakes (→ prediction)'][:cols])]
+    for h in heads: h.set_in_layout(False)  # a header spans its columns: not one thumbnail's decoration to make room for
     if split_task is not None:
         fig.text(0.01, 0.01, f"τd: the label of {split_name}, the task the split follows", fontsize=8)
     if title: fig.suptitle(title, fontsize=10, y=0.99)
     fig.tight_layout(rect=(0, 0.04 if split_task is not None else 0, 1, 0.88 if title else 1))
+    for h in heads: h.set_in_layout(True)  # but inside a picture saved with bbox_inches='tight'
     return fig
 
 # %% ../nbs/09_viz.ipynb #ba683be8
