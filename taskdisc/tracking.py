@@ -7,14 +7,15 @@ from __future__ import annotations
 import importlib.util, json, os, warnings
 from contextlib import contextmanager
 from pathlib import Path
-import pandas as pd
+import numpy as np, pandas as pd, matplotlib.pyplot as plt
+from PIL import Image
 from fastcore.all import *
 from fastai.callback.core import Callback
 from fastai.callback.progress import CSVLogger
 
 # %% auto #0
-__all__ = ['loggers', 'parse_log', 'wandb_mode', 'CSVLog', 'tensorboard_cb', 'TrackSteps', 'Tracker', 'current_loggers',
-           'use_loggers']
+__all__ = ['loggers', 'parse_log', 'wandb_mode', 'CSVLog', 'new_hypers', 'tensorboard_cb', 'wandb_cb', 'TrackSteps', 'Tracker',
+           'current_loggers', 'use_loggers']
 
 # %% ../nbs/02g_tracking.ipynb #7e025de6
 loggers = {'csv': None, 'tensorboard': 'tensorboard', 'wandb': 'wandb'}  # logger -> the package it needs
@@ -46,17 +47,36 @@ class CSVLog(CSVLogger):
         if not old: self.file.write(','.join(self.recorder.metric_names) + '\n')
         self.old_logger,self.learn.logger = self.logger,self._write_line
 
+def new_hypers(cb:Callback)->dict:
+    "The optimizer's hyper-parameters that are numbers, `{f'{name}_{group}': value}`, if they changed since `cb` last asked, else `{}`"
+    hs = {f'{k}_{i}': v for i,h in enumerate(cb.opt.hypers) for k,v in h.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    if hs == getattr(cb, 'logged_hypers', None): return {}  # constant (discovery's Adam): logged once, not at every step
+    cb.logged_hypers = hs; return hs
+
 def tensorboard_cb(log_dir:str|Path)->Callback:
-    "fastai's `TensorBoardCallback` into `log_dir`, without graph or predictions, that logs only the hyper-parameters that are numbers"
+    "fastai's `TensorBoardCallback` into `log_dir`, no graph or predictions: each step's smoothed loss, hyper-parameters when they change"
     from fastai.callback.tensorboard import TensorBoardCallback  # imports tensorboard: only when asked for
     class TensorBoardLog(TensorBoardCallback):
+        def before_fit(self): self.logged_hypers = None; super().before_fit()
         def after_batch(self):  # PyTorch's optimizers hold hyper-parameters such as `foreach=None`, which `add_scalar` refuses
             if not self.training: return  # fastai's logs the training loss again at each validation batch
             self.writer.add_scalar('train_loss', self.smooth_loss, self.train_iter)
-            for i,h in enumerate(self.opt.hypers):
-                for k,v in h.items():
-                    if isinstance(v, (int, float)) and not isinstance(v, bool): self.writer.add_scalar(f'{k}_{i}', v, self.train_iter)
+            for k,v in new_hypers(self).items(): self.writer.add_scalar(k, v, self.train_iter)
     return TensorBoardLog(log_dir, trace_model=False, log_preds=False)
+
+def wandb_cb()->Callback:
+    "fastai's `WandbCallback`, no model watching or predictions; one `wandb.log` a step: loss, hyper-parameters when they change"
+    import wandb
+    from fastai.callback.wandb import WandbCallback
+    class WandbLog(WandbCallback):  # fastai's logs every hyper-parameter and the samples per second, in two calls, at every step
+        def before_fit(self): self.logged_hypers = None; super().before_fit()
+        def before_batch(self): pass  # no samples per second: no timer
+        def after_batch(self):
+            if not self.training: return
+            self._wandb_step += 1; self._wandb_epoch += 1/self.n_iter
+            wandb.log({'epoch': self._wandb_epoch, 'train_loss': float(self.smooth_loss), 'raw_loss': float(self.loss), **new_hypers(self)},
+                      step=self._wandb_step)
+    return WandbLog(log=None, log_preds=False)
 
 class TrackSteps(Callback):
     "Send each new table a callback put in `learn.<attr>` (a column `step`, one row per task) to `tracker`: per task and mean of `col`"
@@ -99,9 +119,7 @@ class Tracker:
         "fastai callbacks that send a `Learner`'s fit to the trackers, and the agreement scores it evaluates (`TrackSteps`)"
         cbs = [CSVLog(self.path/f'{name}.csv', append=append)] if 'csv' in self.kinds else []
         if self.writer is not None: cbs.append(tensorboard_cb(self.path/'tensorboard'/name))
-        if self.wandb is not None:
-            from fastai.callback.wandb import WandbCallback
-            cbs.append(WandbCallback(log=None, log_preds=False))
+        if self.wandb is not None: cbs.append(wandb_cb())
         return cbs + ([TrackSteps(self)] if self.kinds else [])
 
     def log_scalars(self, values:dict, step:int):
@@ -128,13 +146,16 @@ class Tracker:
                 self.wandb.log({name: wandb.Table(dataframe=df.reset_index(drop=True))}, commit=False)
         self._send(f"table {name}", send)
 
-    def log_figure(self, name:str, fig):
-        "A matplotlib figure of the run: a TensorBoard image, a W&B image"
+    def log_figure(self, name:str, fig:plt.Figure|Path):
+        "A figure of the run, a matplotlib figure or the PNG file written of it (not drawn again): a TensorBoard image, a W&B image"
         def send():
-            if self.writer is not None: self.writer.add_figure(name, fig, close=False)
+            png = isinstance(fig, (str, Path)) and Path(fig).suffix == '.png'
+            if self.writer is not None:
+                if png: self.writer.add_image(name, np.asarray(Image.open(fig).convert('RGB')), dataformats='HWC')
+                else: self.writer.add_figure(name, fig, close=False)
             if self.wandb is not None:
                 import wandb
-                self.wandb.log({name: wandb.Image(fig)}, commit=False)
+                self.wandb.log({name: wandb.Image(str(fig) if png else fig)}, commit=False)
         self._send(f"figure {name}", send)
 
     def log_config(self, d:dict):

@@ -58,8 +58,9 @@ class RunFolder:
         return self.write(name, lambda p: df.to_csv(p, index=False))
     def save_fig(self, name:str, fig:plt.Figure, dpi:int=100)->Path:
         try:
-            if self.tracker: self.tracker.log_figure(Path(name).stem, fig)
-            return self.write(name, lambda p: fig.savefig(p, dpi=dpi, format=Path(name).suffix[1:]))
+            f = self.write(name, lambda p: fig.savefig(p, dpi=dpi, format=Path(name).suffix[1:]))
+            if self.tracker: self.tracker.log_figure(f.stem, f if f.suffix == '.png' else fig)  # a PNG goes as written, not drawn again
+            return f
         finally: plt.close(fig)
 
 # %% ../../nbs/19_runs.core.ipynb #d8630b3d
@@ -178,15 +179,16 @@ def split_examples(data:ImageData, # the images
                   )->pd.DataFrame:
     "One row per image and split: target, split, kind, the image, its target and split-task labels, its side, the test prediction"
     by,names = {t.name: t for t in [*targets, *disc]},{t.name for t in disc}
+    labels = {k: torch.as_tensor(t(data)) for k,t in by.items()}  # each task's labels once, not once a split
     res = []
     for (t,sp),(tr,te) in splits.items():
         d = by[sp] if sp in names else by[sp.removeprefix('random-')]  # a random split of the same sizes as `d`'s
         pos = torch.cat([torch.as_tensor(tr), torch.as_tensor(te)]).long()
         pred = np.concatenate([np.full(len(tr), -1), torch.as_tensor(preds[(t,sp)]).numpy()])  # -1: a training image
-        lab = by[t](data)[pos].numpy()
+        lab = labels[t][pos].numpy()
         kind = 'adversarial' if sp in names else 'random'
         res.append(pd.concat([pd.DataFrame(dict(target=t, split=sp, kind=kind), index=range(len(pos))), _images(data, pos.numpy()),
-                              pd.DataFrame(dict(label=lab, split_task=d.name, split_label=d(data)[pos].numpy(),
+                              pd.DataFrame(dict(label=lab, split_task=d.name, split_label=labels[d.name][pos].numpy(),
                                                 side=np.repeat(['train','test'], [len(tr), len(te)]), pred=pred,
                                                 correct=np.where(pred >= 0, pred == lab, np.nan)))], axis=1))
     return pd.concat(res, ignore_index=True) if res else pd.DataFrame()
