@@ -74,8 +74,8 @@ def wandb_cb()->Callback:
         def after_batch(self):
             if not self.training: return
             self._wandb_step += 1; self._wandb_epoch += 1/self.n_iter
-            wandb.log({'epoch': self._wandb_epoch, 'train_loss': float(self.smooth_loss), 'raw_loss': float(self.loss), **new_hypers(self)},
-                      step=self._wandb_step)
+            loss = dict(train_loss=float(self.smooth_loss), raw_loss=float(self.loss.detach()))  # numbers: no tensor for W&B to convert
+            wandb.log({'epoch': self._wandb_epoch, **loss, **new_hypers(self)}, step=self._wandb_step)
     return WandbLog(log=None, log_preds=False)
 
 class TrackSteps(Callback):
