@@ -42,7 +42,7 @@ def _image(img, src)->Tensor:
     if hasattr(img, 'convert') and hasattr(img, 'mode'):  # PIL
         img = np.asarray(img.convert('L' if img.mode in ('1','L','LA','I','I;16','F') else 'RGB'))
     chw = isinstance(img, Tensor)
-    x = torch.as_tensor(np.asarray(img) if not chw else img)
+    x = img if chw else torch.from_numpy(np.array(img))  # a copy: PIL's arrays are read-only
     if x.ndim == 2: x = x[None]
     elif x.ndim == 3 and not chw: x = x.permute(2,0,1)
     if x.ndim != 3: raise ValueError(f"{src}: an image has shape {tuple(x.shape)}; expected (h, w), (h, w, c) or a (c, h, w) tensor")
