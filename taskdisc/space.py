@@ -282,7 +282,11 @@ def map_widget(browser, # a `taskdisc.widgets.MapBrowser` of the same map
         e = browser.ends
         browser.point.value = int(e.index[(e.task == task) & (e.network == net)][0])
     for t in fw.data: t.on_click(click)
-    return widgets.VBox([fw, browser.widget])
+    class MapBox(widgets.VBox):
+        def _repr_mimebundle_(self, **kwargs):  # a page without a kernel shows the browser's still (map, images), not "VBox(...)"
+            still = {k: v for k,v in browser._repr_mimebundle_().items() if k in ('image/png', 'text/plain')}
+            return {**super()._repr_mimebundle_(**kwargs), **still}
+    return MapBox([fw, browser.widget])
 
 # %% ../nbs/11_space.ipynb #2a4a5054
 def family_distances(traj:Trajectories)->pd.DataFrame:
