@@ -119,10 +119,11 @@ def run_map(run:str=None, # a `taskdisc discover` run folder (or a tasks CSV) wh
         f.write('map.html', lambda p: map_figure(frame, emb.shares, emb.signs, title).write_html(p, include_plotlyjs=True, full_html=True))
         xs = frame.loc[traj.ends()].pivot(index='task', columns='network', values=[f'x{i+1}' for i in range(min(3, k))])
         xs.columns = [f'{x}_net{n}' for x,n in xs.columns]
-        f.save_examples(examples_table(data, traj.holdout_idx, tasks, traj.end_probs(), per_task=xs))
+        ends = traj.end_probs()  # the pairs' end probabilities, for the per-image table and probs.npz
+        f.save_examples(examples_table(data, traj.holdout_idx, tasks, ends, per_task=xs))
         f.save_csv('shares.csv', shares); f.save_csv('scores.csv', scores)
         f.save_csv('distances.csv', dist.rename_axis('family').reset_index()); f.save_csv('lengths.csv', lengths.reset_index())
-        f.save_probs(traj.points.task.unique(), traj.end_probs(), data.src_idx[traj.holdout_idx])
+        f.save_probs(traj.points.task.unique(), ends, data.src_idx[traj.holdout_idx])
         f.write('map_tasks.csv', lambda p: save_tasks(tasks, data, p))
         r.save_config(shares=emb.shares[:k].tolist(), signs=emb.signs[:k].tolist())
     return MapRun(traj, emb, frame, scores, dist, lengths, r.path, r.seconds)
