@@ -179,8 +179,10 @@ class SplitExplorer:
                  targets:dict, # target name -> `(n,)` labels
                  splits:dict, # `(target name, split name)` -> `(train_idx, test_idx)`
                  preds:dict=None, # `(target name, split name)` -> predictions on the test images
-                 k:int=4):
-        store_attr('data,targets,splits,k'); self.preds = preds or {}
+                 k:int=4, # images per panel
+                 class_names:dict=None, # target name -> a name per class; default `names`
+                ):
+        store_attr('data,targets,splits,k'); self.preds,self.class_names = preds or {},class_names or {}
         self._png = {}
         self.target = widgets.Dropdown(options=sorted({t for t,_ in splits}), description='target')
         self.split = widgets.Dropdown(description='split')
@@ -192,6 +194,12 @@ class SplitExplorer:
     def sizes(self)->tuple:
         "`(n_train, n_test)` of the split on screen"
         tr,te = self.splits[self.current()]; return len(tr),len(te)
+    def names(self, target:str)->list:
+        "A name per class of `target`: as given, else `not T`/`T` for two classes, else the data's classes"
+        if target in self.class_names: return list(self.class_names[target])
+        k = int(self.targets[target].max()) + 1
+        if k == 2: return [f"not {target}", target]
+        return [str(c) for c in self.data.classes] if k == len(self.data.classes) else None
     def on_target(self, change=None):
         opts = sorted(s for t,s in self.splits if t == self.target.value)
         self.split.options = opts
@@ -203,7 +211,8 @@ class SplitExplorer:
         tr,te = self.splits[key]; p = self.preds.get(key)
         acc = f" &middot; test accuracy {(p == self.targets[key[0]][te]).float().mean():.2f}" if p is not None else ""
         self.info.value = f"<b>{key[1]}</b> for target <b>{key[0]}</b>: {len(tr)} train, {len(te)} test{acc}"
-        if key not in self._png: self._png[key] = fig_png(plot_split(self.data, self.targets[key[0]], tr, te, p, self.k))
+        if key not in self._png:
+            self._png[key] = fig_png(plot_split(self.data, self.targets[key[0]], tr, te, p, self.k, class_names=self.names(key[0])))
         self.image.value = self._png[key]
     def _repr_mimebundle_(self, **kwargs):
         return widget_bundle(self.widget, f"Split explorer, split {list(self.splits).index(self.current())+1} of {len(self.splits)} "
