@@ -42,9 +42,12 @@ def plot_agreement(df:pd.DataFrame, # `agreement_scores` output: columns `family
         if len(ok):
             ax.hist(ok, edges, alpha=0.6, color=c, label=f"{fam} (n={len(ok)}, median {ok.median():.2f})")
             ax.axvline(ok.median(), color=c, ls='--', lw=1.5)
-        if d.flagged.any():  # hatched in the family's colour, on top of the valid bars of the same bin
-            ax.hist(d.agreement[d.flagged], edges, histtype='bar', fill=False, hatch='///', edgecolor=c, lw=1.2,
-                    label=f"{fam}: {int(d.flagged.sum())} flagged (left out of the median)")
+        if d.flagged.any():  # hatched in the family's colour, stacked on its valid bars of the same bin; empty bins not drawn
+            below,n = np.histogram(ok, edges)[0],np.histogram(d.agreement[d.flagged], edges)[0]
+            at = n > 0
+            bars = ax.bar(edges[:-1][at], n[at], np.diff(edges)[at], bottom=below[at], align='edge', fill=False, hatch='///',
+                          edgecolor=c, lw=1.2)
+            bars.patches[0].set_label(f"{fam}: {int(d.flagged.sum())} flagged (left out of the median)")  # the key next to its family's
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # the y axis counts tasks
     ax.set_xlabel('agreement score'); ax.set_ylabel('tasks'); ax.set_title(title)
     ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.01, 1), frameon=False)  # beside the bars, never over them
@@ -129,12 +132,19 @@ def plot_similarity(labels:Tensor, # `(K, n)` hard labels of `K` binary tasks
     "Heatmap of pairwise symmetrized label similarity, ordered by clustering"
     sim = label_similarity(labels).numpy()
     o = similarity_order(sim)
-    fig,ax = plt.subplots(figsize=(4.2,3.6))
+    K,nm = len(o),[str(names[i]) for i in o] if names is not None else None
+    long = max(map(len, nm)) if nm else 0
+    fig,ax = plt.subplots(figsize=(3.4 + 0.065*long + 0.25*K**0.5, 3.0 + 0.25*K**0.5))
     im = ax.imshow(sim[o][:,o], vmin=0.5, vmax=1, cmap='viridis')
-    if names is not None and len(names) <= 30:
-        ax.set_xticks(range(len(o)), [names[i] for i in o], rotation=90, fontsize=6)
-        ax.set_yticks(range(len(o)), [names[i] for i in o], fontsize=6)
-    fig.colorbar(im, ax=ax, label='similarity'); ax.set_title(title, fontsize=9)
+    if nm and K <= 30:  # the rows carry the names, the columns their first part (before ':')
+        ax.set_yticks(range(K), nm, fontsize=8)
+        ax.set_xticks(range(K), [n.split(':')[0] for n in nm], rotation=90, fontsize=8)
+    if K <= 12:  # few enough to print each value
+        for i in range(K):
+            for j in range(K):
+                v = sim[o[i],o[j]]
+                ax.text(j, i, f"{v:.2f}", ha='center', va='center', fontsize=7, color='black' if v > 0.8 else 'white')
+    fig.colorbar(im, ax=ax, label='similarity'); ax.set_title(f"{title} (ordered by similarity)", fontsize=9)
     fig.tight_layout()
     return fig
 
