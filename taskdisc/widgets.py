@@ -96,7 +96,9 @@ class TaskBrowser:
     def on_change(self, change=None):
         i,t = self.index,self.tasks[self.index]
         s = self.score(i)
-        flag = " <span style='color:#c00'>(flagged)</span>" if s and s.get('flagged') else ""
+        why = s.get('reason') if s else None  # e.g. "did not fit (train acc 0.900 < 0.98)"
+        why = f": {html.escape(why)}" if isinstance(why, str) and why else ""
+        flag = f" <span style='color:#c00'>(flagged{why}; left out of the medians)</span>" if s and s.get('flagged') else ""
         as_txt = f"agreement score <b>{s['agreement']:.3f}</b>{flag}" if s else "agreement score not computed"
         bal = self.labels(i).float().mean().item()
         fam = s.get('family') or t.family  # tasks read back from a CSV know only that they came from a table
@@ -278,5 +280,6 @@ class MapBrowser:
         return fig
     def _repr_mimebundle_(self, **kwargs):
         b = self.browser
-        return widget_bundle(self.widget, f"Map browser (picking a point needs a live kernel), point {self.point.label}:", self.map.value,
+        head = f"Map browser (picking a point needs a live kernel); the point circled: {self.point.label}"
+        return widget_bundle(self.widget, head, self.map.value,
                              html_text(b.header.value), b.image.value)
