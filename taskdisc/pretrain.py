@@ -16,6 +16,7 @@ from fastai.callback.core import Callback
 from fastai.callback.progress import ProgressCallback  # the progress bar; `Learner.no_bar`
 from fastai.data.core import DataLoaders
 from fastai.optimizer import OptimWrapper
+from fastai.vision.augment import rgb2hsv, hsv2rgb  # batched, per pixel
 from fastai.torch_core import get_random_states, set_random_states
 from .data import ImageData, TensorDL, ImageBatchTfm, sample_split
 from .models import archs
@@ -89,8 +90,6 @@ def random_flip(x:Tensor)->Tensor:
     "Each image mirrored left to right with probability 0.5"
     return torch.where(torch.rand(len(x), 1, 1, 1) < 0.5, x.flip(3), x)
 
-_yiq = torch.tensor([[0.299, 0.587, 0.114], [0.596, -0.274, -0.322], [0.211, -0.523, 0.312]])
-
 def colour_jitter(x:Tensor, jitter:float=0.8, hue:float=0.5, p:float=0.8)->Tensor:
     "With probability `p` per image: brightness, contrast, saturation factors in `[1-jitter, 1+jitter]`, a hue turn in `[-hue, hue]`"
     n,c = x.shape[:2]
@@ -101,10 +100,9 @@ def colour_jitter(x:Tensor, jitter:float=0.8, hue:float=0.5, p:float=0.8)->Tenso
     if c == 3:
         g = _gray(y)
         y = ((y - g) * _rand(n, lo, hi) + g).clamp(0, 1)
-        a = torch.empty(n).uniform_(-hue, hue) * 2*math.pi  # rotate the chroma plane (I, Q) of YIQ
-        rot = torch.zeros(n, 3, 3); rot[:,0,0] = 1
-        rot[:,1,1],rot[:,1,2],rot[:,2,1],rot[:,2,2] = a.cos(),-a.sin(),a.sin(),a.cos()
-        y = torch.einsum('nij,njhw->nihw', (torch.linalg.inv(_yiq) @ rot @ _yiq).to(y), y).clamp(0, 1)
+        hsv = rgb2hsv(y)  # turn the hue in HSV, as torchvision's (SimCLR's) colour jitter: value and saturation kept
+        hsv[:,0] = (hsv[:,0] + torch.empty(n, 1, 1).uniform_(-hue, hue).to(y)) % 1
+        y = hsv2rgb(hsv).clamp(0, 1)
     return torch.where(torch.rand(n, 1, 1, 1) < p, y, x)
 
 def random_gray(x:Tensor, p:float=0.2)->Tensor:
