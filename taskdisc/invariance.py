@@ -228,12 +228,14 @@ def invariance_summary(df:pd.DataFrame)->pd.DataFrame:
 def plot_invariance(summ:pd.DataFrame, # from `run_invariance` or `invariance_summary`
                     best:float=0.75, # accuracy of the best invariant model (1 - label noise), drawn as a line
                     ax=None, title:str=None):
-    "Bars of each method's training- and test-environment accuracy, with error bars of one std over seeds"
+    "Bars of each method's training- and test-environment accuracy, with error bars of one std over seeds (if more than one)"
     import matplotlib.pyplot as plt, numpy as np
     if ax is None: _,ax = plt.subplots(figsize=(6, 3))
     i,w = np.arange(len(summ)),0.38
     for k,(col,c) in enumerate((('train','tab:blue'),('test','tab:orange'))):
-        ax.bar(i + (k-0.5)*w, summ[col], w, yerr=summ[col+'_std'].fillna(0), capsize=3, color=c, label=f"{col} environments")
+        std = summ[col+'_std']  # NaN from one seed: no error bar rather than a cap of length 0
+        ax.bar(i + (k-0.5)*w, summ[col], w, yerr=std.fillna(0) if std.notna().any() else None, capsize=3, color=c,
+               label=f"{col} environments")
     if best: ax.axhline(best, color='gray', ls='--', lw=1, label=f'best invariant ({best:g})')
     ax.set_xticks(i, summ.index); ax.set_ylim(0, 1.2); ax.set_yticks(np.linspace(0, 1, 6)); ax.set_ylabel('accuracy')
     ax.legend(fontsize=7, loc='upper center', ncol=3, frameon=False); ax.set_title(title or '')  # the key above bars that reach 1
