@@ -25,6 +25,11 @@ Each setting is `run_as('cifar10', ...)` (what `taskdisc as --dataset cifar10` r
 - `px32`, `w32-px32`: flips, 5,000 images, full 32x32 input, global average pooling head, widths 16-32-64 or 32-64-128.
 - `bs512`, `n8000-bs256`: the batch-256 protocol (flips, 5,000 images) at batch 512 or with 8,000 training images;
   the default precision.
+- `wcnn...` (issue 33): the CIFAR-10 protocol's images (flips, 5,000 training, 1,000 held-out, batch 256) with
+  `WhitenedCNN` (frozen patch whitening fitted on each task's training images, BatchNorm without scale, dirac init, max-pool
+  head scaled by 1/9) on inputs pooled to 16x16, Nesterov SGD (momentum 0.9), label smoothing and flip test-time
+  augmentation: `wcnn` widths 16-32-64, lr 0.5, weight decay 5e-4, label smoothing 0.2, TTA; `wcnn-ls0` without label
+  smoothing; `wcnn-notta` without TTA; `wcnn-w32` widths 32-64-128; `wcnn-lr2` lr 2; `wcnn-adam` Adam 1e-3, no smoothing.
 
 Run (one setting at a time, under the CPU lock; data from TASKDISC_CIFAR10):
 
@@ -32,7 +37,9 @@ Run (one setting at a time, under the CPU lock; data from TASKDISC_CIFAR10):
         .venv/bin/python benchmarks/cifar_protocol.py --settings flip --n_tasks 4 --threads 2 --seed 0 --out /tmp/cifar_runs
 
 Prints, per setting: the protocol, the per-task scores (agreement, epochs, min train acc, flag reason), then one
-line `RESULT setting | n tasks | median human | median random | gap | flagged human/random | seconds`; the same
+line `RESULT setting | seed | n tasks | median human | median random | gap | flagged human/random | seconds | images/s` (training
+images per second over both networks and all tasks, from the epochs trained; the rows before issue 33 had no seed or
+images/s column); the same
 row is appended to `<out>/results.md`. Run folders go to `<out>/<setting>-n<n_tasks>-s<seed>`.
 """
 import argparse, json, time, warnings
@@ -72,6 +79,11 @@ settings = {
     'bs512': {**B256, 'bs': 512},
     'n8000-bs256': {**B256, 'n_train': 8000},
 }
+WCNN = {**B256, 'arch': 'wcnn', 'arch_kwargs': dict(widths=(16,32,64), in_pool=2), 'opt': 'sgd', 'lr': 0.5, 'wd': 5e-4,
+        'label_smoothing': 0.2, 'tta': True}
+settings.update({'wcnn': WCNN, 'wcnn-ls0': {**WCNN, 'label_smoothing': 0.}, 'wcnn-notta': {**WCNN, 'tta': False},
+                 'wcnn-w32': {**WCNN, 'arch_kwargs': dict(widths=(32,64,128), in_pool=2)}, 'wcnn-lr2': {**WCNN, 'lr': 2.},
+                 'wcnn-adam': {**WCNN, 'opt': 'adam', 'lr': 1e-3, 'wd': 0., 'label_smoothing': 0.}})
 
 def run_setting(name, n_tasks, seed, threads, out):
     t0 = time.time()
@@ -84,7 +96,8 @@ def run_setting(name, n_tasks, seed, threads, out):
     print(df[cols].to_string(float_format=lambda v: f"{v:.3f}"))
     h,r = summ.median_as['human'],summ.median_as['random']
     fh,fr = int(summ.n_flagged['human']),int(summ.n_flagged['random'])
-    row = f"| {name} | {n_tasks}+{n_tasks} | {h:.3f} | {r:.3f} | {h-r:.3f} | {fh}/{fr} | {secs:.0f} |"
+    ips = 2*proto['n_train']*df.epochs.sum()*proto['n_pairs']/secs  # training images per second, both networks, all tasks
+    row = f"| {name} | {seed} | {n_tasks}+{n_tasks} | {h:.3f} | {r:.3f} | {h-r:.3f} | {fh}/{fr} | {secs:.0f} | {ips:.0f} |"
     print("RESULT", row, flush=True)
     with open(out/'results.md', 'a') as f: f.write(row + '\n')
 

@@ -190,7 +190,8 @@ def unrolled_agreement(models:tuple, # the two inner networks; their current wei
     x_ho = to_layout(x_holdout, policy)
     def unroll(i, q_i):  # network `i` trained on its batches with soft labels `q_i`: `(held-out logits, first loss, last loss)`
         with policy_autocast(policy):
-            p0 = {k: to_layout(v.detach(), policy).requires_grad_() for k,v in models[i].named_parameters()}
+            ps = [(k,v) for k,v in models[i].named_parameters() if v.requires_grad]  # frozen weights (a whitening layer's) stay
+            p0 = {k: to_layout(v.detach(), policy).requires_grad_() for k,v in ps}
             p,first,last = _train(models[i], p0, xs_i[i], q_i, inner_lr, checkpoint, second_order, checkpoint_every)
             return _logits(models[i], list(p), list(p.values()), x_ho),first,last
     if parallel is None: parallel = dev.type == 'cpu' and torch.get_num_threads() > 1

@@ -13,14 +13,14 @@ from fastai.optimizer import OptimWrapper
 from fastai.callback.core import Callback, CancelFitException, CancelValidException
 from fastai.torch_core import set_seed
 import fastai.callback.progress  # registers the progress bar callback and `Learner.no_bar`
-from .data import ImageData, image_dls, TensorDL
-from .models import get_model
+from .data import ImageData, image_dls, TensorDL, ImageBatchTfm
+from .models import get_model, fit_whitening
 from .settings import Protocol
 import taskdisc.precision  # `Learner.to_policy`
 
 # %% auto #0
-__all__ = ['seeded_pair', 'agreement_rate', 'agreement', 'NetPair', 'pair_loss', 'FitUntil', 'torch_adam', 'pair_learner',
-           'fit_pair', 'pair_preds', 'evaluate_pair', 'pair_metrics', 'pair_record']
+__all__ = ['pair_opts', 'seeded_pair', 'agreement_rate', 'agreement', 'NetPair', 'pair_loss', 'FitUntil', 'torch_adam',
+           'torch_sgd', 'pair_learner', 'fit_pair', 'pair_preds', 'evaluate_pair', 'pair_metrics', 'pair_record']
 
 # %% ../nbs/02f_pair.ipynb #f1603f46
 def seeded_pair(arch:str, # architecture name, one of `taskdisc.models.archs`
@@ -62,9 +62,10 @@ class NetPair(nn.Module):
 
 def pair_loss(pred:Tensor, # `(2, bs, n_out)` outputs of a `NetPair`
               y:Tensor, # `(bs,)` labels, or `(2, bs)` for batches stacked per network
+              label_smoothing:float=0., # as `F.cross_entropy`'s
              )->Tensor:
     "Sum of the two networks' cross-entropies"
-    return F.cross_entropy(pred.flatten(0,1), y.flatten() if y.ndim == 2 else y.repeat(2))*2
+    return F.cross_entropy(pred.flatten(0,1), y.flatten() if y.ndim == 2 else y.repeat(2), label_smoothing=label_smoothing)*2
 
 # %% ../nbs/02f_pair.ipynb #9551e455
 class FitUntil(Callback):
@@ -86,6 +87,12 @@ def torch_adam(params, lr:float=1e-3, **kwargs)->OptimWrapper:
     "PyTorch's `Adam` (multi-tensor update) as a fastai optimizer"
     return OptimWrapper(params, torch.optim.Adam, lr=lr, foreach=True, **kwargs)
 
+def torch_sgd(params, lr:float=0.1, mom:float=0.9, **kwargs)->OptimWrapper:
+    "PyTorch's `SGD` with Nesterov momentum `mom` (multi-tensor update) as a fastai optimizer"
+    return OptimWrapper(params, torch.optim.SGD, lr=lr, momentum=mom, nesterov=True, foreach=True, **kwargs)
+
+pair_opts = dict(adam=torch_adam, sgd=torch_sgd)  # `Protocol.opt` -> optimizer
+
 # %% ../nbs/02f_pair.ipynb #d9a74932
 def pair_learner(data:ImageData, # the images
                  labels:Tensor, # one integer label per image of `data`
@@ -100,8 +107,11 @@ def pair_learner(data:ImageData, # the images
     dls = image_dls(data, labels, train_idx, holdout_idx, bs=proto.bs, augment=proto.augment, seed=seed,
                     n_orders=1 if proto.same_order else 2)
     model = NetPair(proto.arch, data.shape, n_out, seeds=(2*seed, 2*seed+1), **proto.arch_kwargs)
-    learn = Learner(dls, model, loss_func=pair_loss, opt_func=torch_adam, lr=proto.lr, wd=proto.wd,
+    fit_whitening(model, lambda: ImageBatchTfm(*data.stats())(data.x[train_idx]))  # whitening layers, if any, from the training images only
+    loss = partial(pair_loss, label_smoothing=proto.label_smoothing) if proto.label_smoothing else pair_loss
+    learn = Learner(dls, model, loss_func=loss, opt_func=pair_opts[proto.opt], lr=proto.lr, wd=proto.wd,
                     cbs=[FitUntil(proto.fit_acc, proto.until_fit)] + L(cbs))
+    learn.tta = proto.tta
     learn.to_policy(proto.precision)  # a policy this device cannot run fails in one line, before any training
     learn.recorder.valid_metrics = False
     return learn
@@ -122,11 +132,13 @@ def pair_preds(learn:Learner, # a `Learner` of a `NetPair`
                dl:TensorDL=None, # images to predict; default the held-out images
                probs:bool=False, # class probabilities `(2, n, n_out)` instead of hard predictions `(2, n)`
               )->Tensor:
-    "Predictions of both networks on `dl`, in eval mode"
+    "Predictions of both networks on `dl`, in eval mode; with `learn.tta` (`Protocol.tta`), the mean over each image and its flip"
     dl = dl or learn.dls.valid
     learn.model.eval()
-    with torch.no_grad(): out = torch.cat([learn.model(xb).float() for xb,_ in dl], dim=1).cpu()
-    return out.softmax(-1) if probs else out.argmax(-1)
+    tta = getattr(learn, 'tta', False)
+    def pred(xb): return learn.model(xb).float().softmax(-1) + (learn.model(xb.flip(-1)).float().softmax(-1) if tta else 0)
+    with torch.no_grad(): out = torch.cat([pred(xb)/(1+tta) for xb,_ in dl], dim=1).cpu()
+    return out if probs else out.argmax(-1)
 
 def evaluate_pair(learn:Learner, # a fitted `Learner` of a `NetPair`
                   y:Tensor, # labels of the held-out images, in the order of `learn.dls.valid`

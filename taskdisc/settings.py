@@ -13,10 +13,11 @@ from .models import check_arch
 from .files import atomic_write
 
 # %% auto #0
-__all__ = ['policies', 'policy_names', 'precisions', 'presets', 'check_policy_name', 'check_types', 'in_range', 'from_preset',
-           'given', 'Protocol', 'DiscoveryConfig', 'InvarianceConfig', 'has_preset', 'get_protocol', 'as_protocol',
-           'discovery_config', 'smoke_config', 'smoke_protocol', 'data_profile', 'derive_protocol', 'derive_config',
-           'upgrade', 'save_protocol', 'load_protocol', 'data_protocol', 'data_config', 'Spec', 'resolve', 'describe']
+__all__ = ['policies', 'policy_names', 'precisions', 'opts', 'presets', 'check_policy_name', 'check_types', 'in_range',
+           'from_preset', 'given', 'Protocol', 'DiscoveryConfig', 'InvarianceConfig', 'has_preset', 'get_protocol',
+           'as_protocol', 'discovery_config', 'smoke_config', 'smoke_protocol', 'data_profile', 'derive_protocol',
+           'derive_config', 'upgrade', 'save_protocol', 'load_protocol', 'data_protocol', 'data_config', 'Spec',
+           'resolve', 'describe']
 
 # %% ../nbs/02a_settings.ipynb #1b49d428
 policies = ('fp32', 'bf16', 'channels_last', 'bf16+channels_last')
@@ -79,6 +80,8 @@ def given(kw:dict)->dict:
     return {k:v for k,v in kw.items() if v is not None}
 
 # %% ../nbs/02a_settings.ipynb #5d4c7c7e
+opts = ('adam', 'sgd')  # a protocol's optimizers
+
 @dataclass
 class Protocol:
     "Everything that decides how a pair is trained and compared, and so an agreement score"
@@ -87,7 +90,9 @@ class Protocol:
     n_train:int=1200 # training images per task
     n_holdout:int=597 # held-out images on which the networks are compared
     bs:int=128 # batch size
-    lr:float=1e-3 # Adam learning rate
+    lr:float=1e-3 # learning rate of `opt`
+    opt:str='adam' # 'adam' (PyTorch's Adam) or 'sgd' (Nesterov SGD, momentum 0.9)
+    label_smoothing:float=0. # label smoothing of the training cross-entropy (the fitting rule still counts argmax accuracy)
     wd:float=0. # weight decay
     max_epochs:int=100 # give up fitting after this many epochs
     fit_acc:float=0.98 # stop once both networks reach this training accuracy
@@ -97,6 +102,7 @@ class Protocol:
     precision:str='auto' # one of `precisions`: 'auto' (from the device and the network), 'measure', a policy, or 'fp16' (CUDA only)
     same_order:bool=True # both networks see the same batches in the same order (the reference's way); else each its own shuffle
     until_fit:bool=True # stop once both networks reach `fit_acc`; `False`: all `max_epochs` (the reference's way; `fit_acc` still flags)
+    tta:bool=False # predict held-out images from the image and its horizontal flip (mean of the two probabilities)
 
     def check(self)->Protocol:
         "`self` if every setting can work, else a one-line `ValueError`"
@@ -106,6 +112,8 @@ class Protocol:
         check_policy_name(self.precision, precisions)
         in_range(1, n_train=self.n_train, n_holdout=self.n_holdout, bs=self.bs, max_epochs=self.max_epochs, n_pairs=self.n_pairs)
         in_range(above=0, lr=self.lr); in_range(0, wd=self.wd); in_range(0, 1, fit_acc=self.fit_acc, degenerate=self.degenerate)
+        in_range(0, 0.5, label_smoothing=self.label_smoothing)
+        if self.opt not in opts: raise ValueError(f"unknown optimizer opt={self.opt!r}; use one of {list(opts)}")
         return self
 
 # %% ../nbs/02a_settings.ipynb #710e8075
